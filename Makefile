@@ -1,0 +1,71 @@
+# LiteTTS — the two commands: `make run` and `make test`. Plain `make` builds build/litetts.
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+SHARED ?= $(abspath ../shared)
+MODEL ?= models/kokoro-v1_0.pth
+VOICES ?= models/voices
+VOICE ?= af_heart
+FUZZ_SECONDS ?= 10
+
+DEBIAN_PACKAGES := build-essential cmake pkg-config clang libclang-rt-14-dev \
+	libopenblas-dev libzip-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev
+
+.PHONY: all build test test-unit test-asan test-fuzz run deps clean bench
+
+all: build
+
+build/CMakeCache.txt:
+	cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DLT_SHARED=$(SHARED)
+
+build: build/CMakeCache.txt
+	cmake --build build -j$(JOBS)
+
+# Everything CI runs: unit + parity tests, the sanitizer build of the suite, fuzz smoke runs.
+test: test-unit test-asan test-fuzz
+
+test-unit: build
+	cd build && ctest --output-on-failure -j$(JOBS)
+
+test-asan:
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DLT_SANITIZE=ON -DLT_SHARED=$(SHARED) \
+		-DCMAKE_C_FLAGS_DEBUG="-O1 -g"
+	cmake --build build-asan -j$(JOBS)
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		ctest --output-on-failure -j$(JOBS) -LE slow
+
+test-fuzz:
+	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DLT_FUZZ=ON -DLT_SHARED=$(SHARED) \
+		-DCMAKE_C_FLAGS_DEBUG="-O1 -g"
+	cmake --build build-fuzz -j$(JOBS)
+	@set -e; for f in build-fuzz/fuzz_*; do \
+		name=$$(basename $$f); corpus=tests/fuzz/corpus/$${name#fuzz_}; \
+		mkdir -p build-fuzz/corpus-$$name; \
+		echo "== $$name ($(FUZZ_SECONDS) s)"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -max_len=65536 \
+			build-fuzz/corpus-$$name $$( [ -d $$corpus ] && echo $$corpus ) 2>&1 | tail -3; \
+	done
+
+deps:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages: $$missing"; \
+		SUDO=$$( [ $$(id -u) -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y $$missing; \
+	fi
+
+run: deps build
+	@if [ ! -f "$(MODEL)" ]; then \
+		./build/litetts download --dir models || { \
+		  echo; echo "Could not download the weights (offline?). Get kokoro-v1_0.pth, config.json and voices/*.pt"; \
+		  echo "from https://huggingface.co/hexgrad/Kokoro-82M, then run:"; \
+		  echo "  make run MODEL=/path/to/kokoro-v1_0.pth VOICES=/path/to/voices"; exit 1; }; \
+	fi
+	./build/litetts say --model $(MODEL) --voice $(VOICES)/$(VOICE).pt \
+		--phonemes "həlˈO, ðɪs ɪz lˈItˌitˌiˈɛs." -o hello.wav
+	@echo "wrote hello.wav"
+
+bench: build
+	./build/litetts bench --model $(MODEL) --voice $(VOICES)/$(VOICE).pt
+
+clean:
+	rm -rf build build-asan build-fuzz
