@@ -1,0 +1,63 @@
+/* albert.c — the PL-BERT text encoder: Hugging Face AlbertModel semantics.
+ *
+ *   x   = LayerNorm_1e-12(word[id] + type[0] + pos[t])        [T][E]
+ *   h   = embedding_hidden_mapping_in(x)                      [T][H]
+ *   repeat num_hidden_layers times with ONE shared layer:
+ *     a = LayerNorm_1e-12(h + dense(softmax(q·kᵀ/√dh)·v))     per head
+ *     h = LayerNorm_1e-12(ffn_output(gelu_new(ffn(a))) + a)
+ * The attention mask is all ones for a single utterance, so it adds nothing. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cblas.h>
+
+#include "engine/kernels.h"
+#include "engine/kokoro_internal.h"
+
+int lt_albert_forward(const lt_kokoro *m, const int64_t *ids, int T, float *h) {
+    const lt_kokoro_config *c = &m->cfg;
+    int E = m->bert_embed, H = c->bert_hidden, FF = c->bert_intermediate, NH = c->bert_heads, dh = H / NH;
+    size_t need = (size_t)T * E + 5 * (size_t)T * H + (size_t)T * FF + (size_t)T * T;
+    float *buf = malloc(sizeof(float) * need);
+    if (!buf) return -1;
+    float *x = buf, *q = x + (size_t)T * E, *k = q + (size_t)T * H, *v = k + (size_t)T * H;
+    float *ctx = v + (size_t)T * H, *a = ctx + (size_t)T * H, *f = a + (size_t)T * H, *scores = f + (size_t)T * FF;
+
+    for (int t = 0; t < T; t++) {
+        const float *we = m->word_emb + ids[t] * E, *pe = m->pos_emb + (int64_t)t * E, *te = m->type_emb;
+        for (int e = 0; e < E; e++) x[(int64_t)t * E + e] = (we[e] + te[e]) + pe[e];
+    }
+    lt_layer_norm_rows(x, T, E, m->emb_ln_w, m->emb_ln_b, 1e-12f);
+    lt_linear_rows(x, T, E, m->emb_map.w, m->emb_map.b, H, h);
+
+    const float scale = 1.0f / sqrtf((float)dh);
+    for (int layer = 0; layer < c->bert_layers; layer++) {
+        lt_linear_rows(h, T, H, m->q.w, m->q.b, H, q);
+        lt_linear_rows(h, T, H, m->k.w, m->k.b, H, k);
+        lt_linear_rows(h, T, H, m->v.w, m->v.b, H, v);
+        for (int hd = 0; hd < NH; hd++) {
+            /* scores [T][T] = q_h · k_hᵀ · scale, softmax over the last axis */
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T, T, dh, scale, q + hd * dh, H, k + hd * dh, H,
+                        0.0f, scores, T);
+            for (int i = 0; i < T; i++) {
+                float *r = scores + (int64_t)i * T, mx = r[0], sum = 0;
+                for (int j = 1; j < T; j++) mx = r[j] > mx ? r[j] : mx;
+                for (int j = 0; j < T; j++) sum += (r[j] = expf(r[j] - mx));
+                for (int j = 0; j < T; j++) r[j] /= sum;
+            }
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, T, dh, T, 1.0f, scores, T, v + hd * dh, H, 0.0f,
+                        ctx + hd * dh, H);
+        }
+        lt_linear_rows(ctx, T, H, m->attn_out.w, m->attn_out.b, H, a);
+        for (int64_t i = 0; i < (int64_t)T * H; i++) a[i] += h[i];
+        lt_layer_norm_rows(a, T, H, m->attn_ln_w, m->attn_ln_b, 1e-12f);
+        lt_linear_rows(a, T, H, m->ffn.w, m->ffn.b, FF, f);
+        lt_gelu_new(f, (int64_t)T * FF);
+        lt_linear_rows(f, T, FF, m->ffn_out.w, m->ffn_out.b, H, h);
+        for (int64_t i = 0; i < (int64_t)T * H; i++) h[i] += a[i];
+        lt_layer_norm_rows(h, T, H, m->full_ln_w, m->full_ln_b, 1e-12f);
+    }
+    free(buf);
+    return 0;
+}

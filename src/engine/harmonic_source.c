@@ -1,0 +1,84 @@
+/* harmonic_source.c — SineGen + SourceModuleHnNSF: F0 → the excitation signal.
+ *
+ * This is the one ill-conditioned place in Kokoro: phase integrates F0 over
+ * the whole utterance in float32, so one ulp moves the audio. It therefore
+ * copies PyTorch 1.13's float32 arithmetic step by step (the recipe in
+ * kokoro-golden/README.md) and is compiled with -ffp-contract=off; the one
+ * fused multiply-add PyTorch's linear interpolation does is written out.
+ *
+ * Constants of the official code (not in config.json): 24 kHz, harmonic_num 8
+ * (9 harmonics), sine_amp 0.1, noise_std 0.003, voiced if F0 > 10. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "engine/kokoro_internal.h"
+
+#define N_HARM 9
+
+/* torch.nn.functional.interpolate(mode="linear", align_corners=False) with a
+ * scale factor S, one channel with stride `st`. */
+static void interp_linear(const float *x, int64_t n_in, int64_t st, double S, float *y, int64_t n_out) {
+    double scale = (double)(float)(1.0 / S);
+    for (int64_t j = 0; j < n_out; j++) {
+        double src = scale * ((double)j + 0.5) - 0.5;
+        if (src < 0) src = 0;
+        int64_t i0 = (int64_t)src;
+        int64_t i1 = i0 + (i0 < n_in - 1);
+        double frac = src - (double)i0;
+        float l1 = (float)(frac < 1.0 ? frac : 1.0);
+        float l0 = 1.0f - l1;
+        float p1 = x[i1 * st] * l1;
+        y[j * st] = fmaf(x[i0 * st], l0, p1);
+    }
+}
+
+void lt_harmonic_source(const float *f0, int n_f0, int U, const float *rand_ini, const float *randn,
+                        const float *lin_w, float lin_b, float *out) {
+    int64_t L = (int64_t)n_f0 * U, Ld = n_f0; /* floor(L / U) */
+    /* rad[t][k], down[j][k], phase[t][k]: interleaved as PyTorch's [1, L, 9] */
+    float *rad = malloc(sizeof(float) * (size_t)L * N_HARM);
+    float *down = malloc(sizeof(float) * (size_t)Ld * N_HARM);
+    if (!rad || !down) {
+        free(rad);
+        free(down);
+        for (int64_t t = 0; t < L; t++) out[t] = 0; /* out of memory: silence, never garbage */
+        return;
+    }
+    for (int64_t t = 0; t < L; t++) {
+        float ft = f0[t / U];
+        for (int k = 0; k < N_HARM; k++) {
+            float fn = ft * (float)(k + 1);
+            float r = fn / 24000.0f;
+            float mod = fmodf(r, 1.0f);
+            if (mod < 0) mod += 1.0f; /* PyTorch's % is floor modulo */
+            rad[t * N_HARM + k] = mod;
+        }
+    }
+    for (int k = 1; k < N_HARM; k++) rad[k] += rand_ini[k]; /* no initial phase for the fundamental */
+    for (int k = 0; k < N_HARM; k++) interp_linear(rad + k, L, N_HARM, 1.0 / U, down + k, Ld);
+    /* cumsum accumulates in double and rounds each output to float */
+    for (int k = 0; k < N_HARM; k++) {
+        double acc = 0;
+        for (int64_t j = 0; j < Ld; j++) {
+            acc += (double)down[j * N_HARM + k];
+            float cs = (float)acc;
+            down[j * N_HARM + k] = ((cs * 2.0f) * 3.14159274f) * (float)U;
+        }
+    }
+    for (int k = 0; k < N_HARM; k++) interp_linear(down + k, Ld, N_HARM, (double)U, rad + k, L);
+    for (int64_t t = 0; t < L; t++) {
+        float ft = f0[t / U];
+        float uv = ft > 10.0f ? 1.0f : 0.0f;
+        float noise_amp = uv * 0.003f + ((1.0f - uv) * 0.1f) / 3.0f;
+        float acc = 0;
+        for (int k = 0; k < N_HARM; k++) {
+            float sine = sinf(rad[t * N_HARM + k]) * 0.1f;
+            float x = sine * uv + noise_amp * randn[t * N_HARM + k];
+            acc += x * lin_w[k];
+        }
+        out[t] = tanhf(acc + lin_b);
+    }
+    free(rad);
+    free(down);
+}

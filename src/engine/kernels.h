@@ -1,0 +1,55 @@
+/* kernels.h — the numeric building blocks of the Kokoro model, float32.
+ *
+ * Layout conventions (row-major everywhere):
+ *   "rows"            x[T][C]  one row per token/frame (ALBERT, LSTMs, AdaLayerNorm)
+ *   "channel-major"   x[C][T]  one row per channel (every convolution)
+ * Weights are PyTorch's own layouts: Linear [out][in], Conv1d [out][in][k],
+ * ConvTranspose1d [in][out][k]. Big products go to OpenBLAS sgemm; the
+ * element-wise passes are plain loops the compiler vectorises. Functions that
+ * need scratch space allocate it themselves and return -1 only when memory
+ * runs out. */
+#ifndef LT_ENGINE_KERNELS_H
+#define LT_ENGINE_KERNELS_H
+
+#include <stdint.h>
+
+/* y[T][out] = x[T][in] · wᵀ + b   (b may be NULL) */
+void lt_linear_rows(const float *x, int T, int in, const float *w, const float *b, int out, float *y);
+
+/* Conv1d, channel-major. y[cout][tout], tout = (tin + 2·pad − dil·(k−1) − 1)/stride + 1.
+ * w [cout][cin][k], b [cout] or NULL. */
+int lt_conv1d_out_len(int tin, int k, int stride, int pad, int dil);
+int lt_conv1d(const float *x, int cin, int tin, const float *w, const float *b, int cout, int k,
+              int stride, int pad, int dil, float *y);
+
+/* ConvTranspose1d, channel-major, groups = 1. w [cin][cout][k].
+ * tout = (tin − 1)·stride − 2·pad + k + out_pad. */
+int lt_conv_transpose1d(const float *x, int cin, int tin, const float *w, const float *b, int cout,
+                        int k, int stride, int pad, int out_pad, float *y, int tout);
+/* Depthwise ConvTranspose1d (groups = channels), w [c][1][k]. */
+void lt_conv_transpose1d_depthwise(const float *x, int c, int tin, const float *w, const float *b, int k,
+                                   int stride, int pad, float *y, int tout);
+
+/* LayerNorm over each row of x[T][C] (in place); gamma/beta may be NULL. */
+void lt_layer_norm_rows(float *x, int T, int C, const float *gamma, const float *beta, float eps);
+/* LayerNorm over channels at each time step of channel-major x[C][T] (in place). */
+void lt_layer_norm_channels(float *x, int C, int T, const float *gamma, const float *beta, float eps);
+/* AdaIN: instance norm over time per channel (eps 1e-5, biased variance), then
+ * (1 + gamma[c])·x̂ + beta[c]; gb = [gamma(C) | beta(C)]. x channel-major, in place. */
+void lt_adain(float *x, int C, int T, const float *gb);
+/* AdaLayerNorm on rows x[T][C]: layer norm without affine, then (1 + gamma)·x̂ + beta. */
+void lt_ada_layer_norm_rows(float *x, int T, int C, const float *gb, float eps);
+
+void lt_leaky_relu(float *x, int64_t n, float slope);
+/* Snake on channel-major x[C][T]: x + (1/α_c)·sin²(α_c·x). */
+void lt_snake(float *x, int C, int T, const float *alpha);
+void lt_gelu_new(float *x, int64_t n);
+
+/* Bidirectional single-layer LSTM (gate order i, f, g, o), x[T][in] → y[T][2H]
+ * (forward half then backward half). w_ih [4H][in], w_hh [4H][H]; index 0 =
+ * forward, 1 = reverse. */
+int lt_lstm_bidirectional(const float *x, int T, int in, int H, const float *const w_ih[2],
+                          const float *const w_hh[2], const float *const b_ih[2],
+                          const float *const b_hh[2], float *y);
+
+#endif

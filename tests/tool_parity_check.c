@@ -1,0 +1,276 @@
+/* tool_parity_check.c — `build/parity-check`: compares the engine's dumps with
+ * a golden case folder, stage by stage, as kokoro-golden/README.md's parity
+ * protocol defines (A: predictor + decoder trunk, B: harmonic source fed the
+ * golden F0, C: generator fed the golden harmonics, D: end to end).
+ *
+ *   parity-check CASE_DIR DUMP_DIR A|B|C|D
+ *
+ * Prints one line per tensor (relative L2 error or the log-mel distance) and
+ * exits 0 only when every check of the stage holds. Tensors a case does not
+ * hold are skipped (tiny/case2 omits three generator tensors). */
+#include <complex.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "engine/npy.h"
+
+static int failures = 0;
+
+static int exists(const char *dir, const char *name) {
+    char p[4096];
+    struct stat st;
+    snprintf(p, sizeof p, "%s/%s.npy", dir, name);
+    return stat(p, &st) == 0;
+}
+
+static lt_tensor *load(lt_tensor_set *set, const char *dir, const char *name, const char *tag) {
+    char p[4096], key[LT_MAX_NAME];
+    snprintf(p, sizeof p, "%s/%s.npy", dir, name);
+    snprintf(key, sizeof key, "%s:%s", tag, name);
+    lt_err err;
+    if (lt_npy_read_file(p, set, key, &err)) {
+        printf("FAIL %-22s cannot read: %s\n", name, err.msg);
+        failures++;
+        return NULL;
+    }
+    return lt_tensor_set_find(set, key);
+}
+
+static int same_shape(const lt_tensor *a, const lt_tensor *b) {
+    if (a->ndim != b->ndim) return 0;
+    for (int i = 0; i < a->ndim; i++)
+        if (a->shape[i] != b->shape[i]) return 0;
+    return 1;
+}
+
+static double rel_l2(const float *a, const float *g, int64_t n) {
+    double num = 0, den = 0;
+    for (int64_t i = 0; i < n; i++) {
+        double d = (double)a[i] - g[i];
+        num += d * d;
+        den += (double)g[i] * g[i];
+    }
+    return den > 0 ? sqrt(num / den) : sqrt(num);
+}
+
+/* compare one f32 tensor; returns its rel. L2 or -1 if it could not be compared */
+static double check_tensor(const char *gdir, const char *ddir, const char *name, double tol) {
+    if (!exists(gdir, name)) {
+        printf("skip %-22s (not in this case)\n", name);
+        return -1;
+    }
+    lt_tensor_set set;
+    lt_tensor_set_init(&set);
+    lt_tensor *g = load(&set, gdir, name, "g"), *e = g ? load(&set, ddir, name, "e") : NULL;
+    g = lt_tensor_set_find(&set, "g:" "");
+    g = NULL;
+    char k1[LT_MAX_NAME], k2[LT_MAX_NAME];
+    snprintf(k1, sizeof k1, "g:%s", name);
+    snprintf(k2, sizeof k2, "e:%s", name);
+    g = lt_tensor_set_find(&set, k1);
+    e = lt_tensor_set_find(&set, k2);
+    double r = -1;
+    if (g && e) {
+        char a[96], b[96];
+        if (!same_shape(g, e) || g->dtype != e->dtype) {
+            printf("FAIL %-22s shape %s %s, golden %s %s\n", name, lt_shape_str(e->ndim, e->shape, a, sizeof a),
+                   lt_dtype_name(e->dtype), lt_shape_str(g->ndim, g->shape, b, sizeof b), lt_dtype_name(g->dtype));
+            failures++;
+        } else if (g->dtype == LT_I64) {
+            int64_t n = lt_shape_numel(g->ndim, g->shape), diff = 0;
+            for (int64_t i = 0; i < n; i++) diff += ((int64_t *)g->data)[i] != ((int64_t *)e->data)[i];
+            printf("%s %-22s %lld of %lld values differ\n", diff ? "FAIL" : "ok  ", name, (long long)diff, (long long)n);
+            failures += diff != 0;
+            r = (double)diff;
+        } else {
+            r = rel_l2(e->data, g->data, lt_shape_numel(g->ndim, g->shape));
+            int ok = r <= tol;
+            printf("%s %-22s rel L2 %.3e (limit %.0e)\n", ok ? "ok  " : "FAIL", name, r, tol);
+            failures += !ok;
+        }
+    }
+    lt_tensor_set_free(&set);
+    return r;
+}
+
+/* Stage B: complex spectrum spec·e^{i·phase} and the DC/Nyquist angles. */
+static void check_spectrum(const char *gdir, const char *ddir) {
+    lt_tensor_set set;
+    lt_tensor_set_init(&set);
+    load(&set, gdir, "har_spec", "gs");
+    load(&set, gdir, "har_phase", "gp");
+    load(&set, ddir, "har_spec", "es");
+    load(&set, ddir, "har_phase", "ep");
+    lt_tensor *gs = lt_tensor_set_find(&set, "gs:har_spec"), *gp = lt_tensor_set_find(&set, "gp:har_phase");
+    lt_tensor *es = lt_tensor_set_find(&set, "es:har_spec"), *ep = lt_tensor_set_find(&set, "ep:har_phase");
+    if (gs && gp && es && ep && same_shape(gs, es) && same_shape(gp, ep) && gs->ndim == 3) {
+        int64_t nb = gs->shape[1], fr = gs->shape[2], n = nb * fr;
+        const float *a = gs->data, *b = gp->data, *c = es->data, *d = ep->data;
+        double num = 0, den = 0;
+        for (int64_t i = 0; i < n; i++) {
+            double complex g = a[i] * cexp(I * (double)b[i]), e = c[i] * cexp(I * (double)d[i]);
+            num += creal((e - g) * conj(e - g));
+            den += creal(g * conj(g));
+        }
+        double r = sqrt(num / den);
+        printf("%s %-22s rel L2 %.3e (limit 1e-05)\n", r <= 1e-5 ? "ok  " : "FAIL", "complex spectrum", r);
+        failures += r > 1e-5;
+        int64_t bad = 0;
+        for (int64_t k = 0; k < nb; k += nb - 1)
+            for (int64_t f = 0; f < fr; f++) {
+                float v = d[k * fr + f];
+                bad += !(v == 0.0f || v == 3.14159274f);
+            }
+        printf("%s %-22s %lld values of bins 0 and %lld are not exactly 0 or +pi\n", bad ? "FAIL" : "ok  ",
+               "har_phase DC/Nyquist", (long long)bad, (long long)(nb - 1));
+        failures += bad != 0;
+    } else {
+        printf("FAIL complex spectrum: har_spec / har_phase missing or shapes differ\n");
+        failures++;
+    }
+    lt_tensor_set_free(&set);
+}
+
+/* Log-mel as the README defines it: n_fft 1024, hop 256, reflect pad 512,
+ * periodic Hann, |rfft|, 80 HTK triangles over 0–12 kHz, ln(max(mel, 1e-5)). */
+static float *log_mel(const float *x, int64_t L, int64_t *frames_out) {
+    const int N = 1024, hop = 256, nb = N / 2 + 1, M = 80;
+    int64_t frames = 1 + L / hop;
+    double *cs = malloc(sizeof(double) * N * 2), *win = malloc(sizeof(double) * N);
+    double *fb = calloc((size_t)M * nb, sizeof(double));
+    float *out = malloc(sizeof(float) * (size_t)(frames * M));
+    double *fr = malloc(sizeof(double) * N), *mag = malloc(sizeof(double) * nb);
+    for (int n = 0; n < N; n++) {
+        cs[2 * n] = cos(2 * M_PI * n / N);
+        cs[2 * n + 1] = sin(2 * M_PI * n / N);
+        win[n] = 0.5 - 0.5 * cos(2 * M_PI * n / N);
+    }
+    double pts[82];
+    double mmax = 2595.0 * log10(1.0 + 12000.0 / 700.0);
+    for (int i = 0; i < 82; i++) pts[i] = 700.0 * (pow(10.0, (mmax * i / 81.0) / 2595.0) - 1.0);
+    for (int i = 0; i < M; i++)
+        for (int k = 0; k < nb; k++) {
+            double f = k * 24000.0 / N, w = 0;
+            if (f >= pts[i] && f <= pts[i + 1]) w = (f - pts[i]) / (pts[i + 1] - pts[i]);
+            else if (f > pts[i + 1] && f <= pts[i + 2]) w = (pts[i + 2] - f) / (pts[i + 2] - pts[i + 1]);
+            fb[i * nb + k] = w;
+        }
+    for (int64_t t = 0; t < frames; t++) {
+        for (int n = 0; n < N; n++) {
+            int64_t i = t * hop + n - N / 2;
+            if (i < 0) i = -i;
+            if (i >= L) i = 2 * (L - 1) - i;
+            if (i < 0) i = 0;
+            fr[n] = x[i] * win[n];
+        }
+        for (int k = 0; k < nb; k++) {
+            double re = 0, im = 0;
+            for (int n = 0; n < N; n++) {
+                int idx = (int)(((int64_t)k * n) % N);
+                re += fr[n] * cs[2 * idx];
+                im -= fr[n] * cs[2 * idx + 1];
+            }
+            mag[k] = sqrt(re * re + im * im);
+        }
+        for (int i = 0; i < M; i++) {
+            double s = 0;
+            for (int k = 0; k < nb; k++) s += fb[i * nb + k] * mag[k];
+            out[t * M + i] = (float)log(s > 1e-5 ? s : 1e-5);
+        }
+    }
+    free(cs); free(win); free(fb); free(fr); free(mag);
+    *frames_out = frames;
+    return out;
+}
+
+static int cmp_float(const void *a, const void *b) {
+    float x = *(const float *)a, y = *(const float *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void check_logmel(const char *gdir, const char *ddir) {
+    lt_tensor_set set;
+    lt_tensor_set_init(&set);
+    lt_tensor *g = load(&set, gdir, "audio", "g"), *e = g ? load(&set, ddir, "audio", "e") : NULL;
+    g = lt_tensor_set_find(&set, "g:audio");
+    e = lt_tensor_set_find(&set, "e:audio");
+    if (g && e) {
+        int64_t lg = g->shape[0], le = e->shape[0];
+        printf("%s %-22s %lld samples, golden %lld\n", lg == le ? "ok  " : "FAIL", "audio length", (long long)le,
+               (long long)lg);
+        failures += lg != le;
+        if (lg == le) {
+            int64_t fg, fe;
+            float *mg = log_mel(g->data, lg, &fg), *me = log_mel(e->data, le, &fe);
+            int64_t n = fg * 80;
+            double mean = 0;
+            for (int64_t i = 0; i < n; i++) {
+                me[i] = fabsf(me[i] - mg[i]);
+                mean += me[i];
+            }
+            mean /= (double)n;
+            qsort(me, (size_t)n, sizeof(float), cmp_float);
+            double p99 = me[(int64_t)floor(0.99 * (double)(n - 1))];
+            int ok = mean <= 0.25 && p99 <= 1.0;
+            printf("%s %-22s mean %.4f (limit 0.25), p99 %.4f (limit 1.0)\n", ok ? "ok  " : "FAIL", "log-mel distance",
+                   mean, p99);
+            failures += !ok;
+            double r = rel_l2(e->data, g->data, lg);
+            printf("info %-22s rel L2 %.3e (not required)\n", "audio", r);
+            free(mg);
+            free(me);
+        }
+    }
+    lt_tensor_set_free(&set);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 4 || strlen(argv[3]) != 1 || !strchr("ABCD", argv[3][0])) {
+        fprintf(stderr, "usage: parity-check CASE_DIR DUMP_DIR A|B|C|D\n");
+        return 2;
+    }
+    const char *g = argv[1], *d = argv[2];
+    switch (argv[3][0]) {
+    case 'A': {
+        static const char *names[] = {"bert_hidden", "bert_encoder_out", "pred_text_encoder_d", "pred_lstm_x",
+                                      "duration_logits", "en", "pred_shared_lstm", "F0_pred", "N_pred", "t_en", "asr",
+                                      "dec_F0_down", "dec_N_down", "dec_encode", "dec_asr_res", "dec_decode0",
+                                      "dec_decode1", "dec_decode2", "dec_decode3"};
+        check_tensor(g, d, "pred_dur", 0);
+        for (size_t i = 0; i < sizeof names / sizeof *names; i++) check_tensor(g, d, names[i], 1e-5);
+        for (int i = 4; i < 16; i++) { /* deeper decoders in other configurations */
+            char nm[32];
+            snprintf(nm, sizeof nm, "dec_decode%d", i);
+            if (exists(g, nm)) check_tensor(g, d, nm, 1e-5);
+        }
+        break;
+    }
+    case 'B':
+        check_tensor(g, d, "gen_m_source", 1e-5);
+        check_tensor(g, d, "har_source", 1e-5);
+        check_tensor(g, d, "har_spec", 1e-5);
+        check_spectrum(g, d);
+        break;
+    case 'C':
+        for (int i = 0; i < 8; i++) {
+            static const char *pfx[] = {"gen_noise_conv", "gen_noise_res", "gen_ups"};
+            for (int j = 0; j < 3; j++) {
+                char nm[32];
+                snprintf(nm, sizeof nm, "%s%d", pfx[j], i);
+                if (i < 2 || exists(g, nm)) check_tensor(g, d, nm, 1e-5);
+            }
+        }
+        check_tensor(g, d, "gen_conv_post", 1e-5);
+        check_tensor(g, d, "audio", 1e-5);
+        break;
+    case 'D':
+        check_tensor(g, d, "pred_dur", 0);
+        check_logmel(g, d);
+        break;
+    }
+    printf("%s: stage %s %s\n", g, argv[3], failures ? "FAILED" : "passed");
+    return failures ? 1 : 0;
+}
