@@ -667,7 +667,11 @@ static void test_connection_refused(void **state) {
     assert_int_equal(lt_download_file_ex(url, dest, &o, NULL, &err), -1);
     assert_non_null(strstr(err.msg, url));
     assert_non_null(strstr(err.msg, "2 attempts"));
+    assert_null(strstr(err.msg, "kept"));
     assert_false(exists(dest));
+    char part[140];
+    snprintf(part, sizeof part, "%s.part", dest);
+    assert_false(exists(part)); /* nothing received: no empty .part left */
     tmp_free(&t);
 }
 

@@ -4,11 +4,18 @@
  * golden F0, C: generator fed the golden harmonics, D: end to end).
  *
  *   parity-check CASE_DIR DUMP_DIR A|B|C|D
+ *   parity-check run LITETTS MODEL VOICE CASE_DIR WORK_DIR STAGES
+ *
+ * The second form runs `LITETTS say` with each stage's hook (reading the
+ * phonemes and speed from CASE_DIR/case.json), then checks that stage.
  *
  * Prints one line per tensor (relative L2 error or the log-mel distance) and
  * exits 0 only when every check of the stage holds. Tensors a case does not
  * hold are skipped (tiny/case2 omits three generator tensors). */
 #include <complex.h>
+#include <jansson.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,13 +234,79 @@ static void check_logmel(const char *gdir, const char *ddir) {
     lt_tensor_set_free(&set);
 }
 
+static int check_stage(const char *g, const char *d, char stage);
+
+/* fork + exec argv; returns the exit status */
+static int run_cmd(char *const argv[]) {
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execv(argv[0], argv);
+        perror(argv[0]);
+        _exit(127);
+    }
+    int st = 0;
+    if (pid < 0 || waitpid(pid, &st, 0) < 0) return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int run_mode(int argc, char **argv) {
+    if (argc != 8) {
+        fprintf(stderr, "usage: parity-check run LITETTS MODEL VOICE CASE_DIR WORK_DIR STAGES\n");
+        return 2;
+    }
+    const char *bin = argv[2], *model = argv[3], *voice = argv[4], *cdir = argv[5], *work = argv[6], *stages = argv[7];
+    char path[4096];
+    snprintf(path, sizeof path, "%s/case.json", cdir);
+    json_error_t jerr;
+    json_t *cj = json_load_file(path, 0, &jerr);
+    const char *ph = cj ? json_string_value(json_object_get(cj, "phonemes")) : NULL;
+    json_t *sp = cj ? json_object_get(cj, "speed") : NULL;
+    if (!ph || !json_is_number(sp)) {
+        fprintf(stderr, "%s: needs 'phonemes' (string) and 'speed' (number)\n", path);
+        json_decref(cj);
+        return 2;
+    }
+    char speed[64];
+    snprintf(speed, sizeof speed, "%.9g", json_number_value(sp));
+    char parent[4096];
+    snprintf(parent, sizeof parent, "%s", work);
+    for (char *q = parent + 1; *q; q++)
+        if (*q == '/') { *q = 0; mkdir(parent, 0777); *q = '/'; }
+    mkdir(work, 0777);
+    int bad = 0;
+    for (const char *s = stages; *s; s++) {
+        char dump[4096];
+        snprintf(dump, sizeof dump, "%s/stage%c", work, *s);
+        mkdir(dump, 0777);
+        const char *hook = *s == 'B' ? "--inject-f0" : *s == 'C' ? "--inject-harmonics" : NULL;
+        char *args[] = {(char *)bin, "say", "--model", (char *)model, "--voice", (char *)voice, "--phonemes", (char *)ph,
+                        "--speed", speed, "--noise-dir", (char *)cdir, "--dump-dir", dump, (char *)hook, NULL};
+        printf("== stage %c: %s say ... --noise-dir %s%s%s\n", *s, bin, cdir, hook ? " " : "", hook ? hook : "");
+        int rc = run_cmd(args);
+        if (rc != 0) {
+            printf("FAIL litetts say exited with %d\n", rc);
+            bad = 1;
+            continue;
+        }
+        failures = 0;
+        bad |= check_stage(cdir, dump, *s);
+    }
+    json_decref(cj);
+    return bad;
+}
+
 int main(int argc, char **argv) {
+    if (argc > 1 && !strcmp(argv[1], "run")) return run_mode(argc, argv);
     if (argc != 4 || strlen(argv[3]) != 1 || !strchr("ABCD", argv[3][0])) {
         fprintf(stderr, "usage: parity-check CASE_DIR DUMP_DIR A|B|C|D\n");
         return 2;
     }
-    const char *g = argv[1], *d = argv[2];
-    switch (argv[3][0]) {
+    return check_stage(argv[1], argv[2], argv[3][0]);
+}
+
+static int check_stage(const char *g, const char *d, char stage) {
+    switch (stage) {
     case 'A': {
         static const char *names[] = {"bert_hidden", "bert_encoder_out", "pred_text_encoder_d", "pred_lstm_x",
                                       "duration_logits", "en", "pred_shared_lstm", "F0_pred", "N_pred", "t_en", "asr",
@@ -271,6 +344,6 @@ int main(int argc, char **argv) {
         check_logmel(g, d);
         break;
     }
-    printf("%s: stage %s %s\n", g, argv[3], failures ? "FAILED" : "passed");
+    printf("%s: stage %c %s\n", g, stage, failures ? "FAILED" : "passed");
     return failures ? 1 : 0;
 }

@@ -275,6 +275,9 @@ int lt_cmd_download(int argc, char **argv) {
             }
         o.voices = voices;
         o.n_voices = n_voices;
+        if (o.groups && !(o.groups & LT_DL_VOICES))
+            fprintf(stderr, "litetts download: note: --voices has no effect because --only does not include "
+                            "voices\n");
     }
 
     progress_state ps;

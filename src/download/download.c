@@ -376,10 +376,14 @@ int lt_download_file_ex(const char *url, const char *dest, const lt_download_opt
 
         if (!complete) {
             if (attempt >= o.max_attempts) {
-                lt_fail(err,
-                        "%s: downloading %s failed after %d attempt%s: %s (the %" PRIu64
-                        " bytes received are kept in %s; run the download again to resume)",
-                        label, url, attempt, attempt == 1 ? "" : "s", msg, have, part);
+                if (have > 0)
+                    lt_fail(err,
+                            "%s: downloading %s failed after %d attempt%s: %s (the %" PRIu64
+                            " bytes received are kept in %s; run the download again to resume)",
+                            label, url, attempt, attempt == 1 ? "" : "s", msg, have, part);
+                else
+                    lt_fail(err, "%s: downloading %s failed after %d attempt%s: %s", label, url, attempt,
+                            attempt == 1 ? "" : "s", msg);
                 goto out;
             }
             if (attempt > 0 && o.retry_delay_ms) sleep_ms(o.retry_delay_ms * (unsigned)attempt);
@@ -429,8 +433,6 @@ int lt_download_file_ex(const char *url, const char *dest, const lt_download_opt
                 } else {
                     char st_msg[96];
                     http_status_msg(st_msg, sizeof st_msg, x.status);
-                    uint64_t now_have = 0;
-                    if (file_size(fd, &now_have) == 0 && now_have == 0) unlink(part);
                     lt_fail(err, "%s: the server answered %s for %s", label, st_msg, url);
                     goto out;
                 }
@@ -499,6 +501,10 @@ int lt_download_file_ex(const char *url, const char *dest, const lt_download_opt
         break;
     }
 out:
+    if (rc != 0) { /* keep a .part only if it holds something to resume from */
+        uint64_t left = 0;
+        if (file_size(fd, &left) == 0 && left == 0) unlink(part);
+    }
     close(fd);
     free(part);
     return rc;

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cblas.h>
 
 #include "engine/kernels.h"
 #include "engine/kokoro_internal.h"
@@ -31,23 +30,28 @@ int lt_albert_forward(const lt_kokoro *m, const int64_t *ids, int T, float *h) {
     lt_layer_norm_rows(x, T, E, m->emb_ln_w, m->emb_ln_b, 1e-12f);
     lt_linear_rows(x, T, E, m->emb_map.w, m->emb_map.b, H, h);
 
-    const float scale = 1.0f / sqrtf((float)dh);
+    const float scale = sqrtf((float)dh);
     for (int layer = 0; layer < c->bert_layers; layer++) {
         lt_linear_rows(h, T, H, m->q.w, m->q.b, H, q);
         lt_linear_rows(h, T, H, m->k.w, m->k.b, H, k);
         lt_linear_rows(h, T, H, m->v.w, m->v.b, H, v);
         for (int hd = 0; hd < NH; hd++) {
-            /* scores [T][T] = q_h · k_hᵀ · scale, softmax over the last axis */
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T, T, dh, scale, q + hd * dh, H, k + hd * dh, H,
-                        0.0f, scores, T);
+            /* scores [T][T] = q_h · k_hᵀ / √dh, softmax over the last axis (× 1/sum, as PyTorch) */
+            if (lt_matmul_abt(q + hd * dh, H, k + hd * dh, H, T, T, dh, NULL, scores, T)) { free(buf); return -1; }
             for (int i = 0; i < T; i++) {
-                float *r = scores + (int64_t)i * T, mx = r[0], sum = 0;
+                float *r = scores + (int64_t)i * T, mx;
+                for (int j = 0; j < T; j++) r[j] /= scale;
+                mx = r[0];
+                float sum = 0;
                 for (int j = 1; j < T; j++) mx = r[j] > mx ? r[j] : mx;
                 for (int j = 0; j < T; j++) sum += (r[j] = expf(r[j] - mx));
-                for (int j = 0; j < T; j++) r[j] /= sum;
+                float inv = 1.0f / sum;
+                for (int j = 0; j < T; j++) r[j] *= inv;
             }
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, T, dh, T, 1.0f, scores, T, v + hd * dh, H, 0.0f,
-                        ctx + hd * dh, H);
+            /* ctx_h = P · v_h, via v_hᵀ [dh][T] (a is used as scratch: it is rewritten below) */
+            for (int j = 0; j < T; j++)
+                for (int e = 0; e < dh; e++) a[(int64_t)e * T + j] = v[(int64_t)j * H + hd * dh + e];
+            if (lt_matmul_abt(scores, T, a, T, T, dh, T, NULL, ctx + hd * dh, H)) { free(buf); return -1; }
         }
         lt_linear_rows(ctx, T, H, m->attn_out.w, m->attn_out.b, H, a);
         for (int64_t i = 0; i < (int64_t)T * H; i++) a[i] += h[i];

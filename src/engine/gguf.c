@@ -574,6 +574,7 @@ static int parse(const uint8_t *buf, size_t len, const char *what, int copy, lt_
         }
     }
     uint64_t data_start = align_up(r.off, alignment);
+    if (data_start > len && n_tensors == 0) data_start = len; /* no tensors: padding optional */
     if (data_start > len) {
         lt_fail(err, "%s: truncated GGUF: the data section would start at %llu but the file is "
                 "%zu bytes", what, (unsigned long long)data_start, len);

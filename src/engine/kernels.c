@@ -9,7 +9,46 @@
 /* Column tile for im2col / col2im: bounds scratch memory whatever the length. */
 #define LT_CONV_TILE 1024
 
+/* PyTorch's addmm on the golden machine summed every dot product in index
+ * order in float32, multiply then add (no FMA), and added the bias last; the
+ * golden tensors match that bit for bit, and the prosody predictor amplifies
+ * any other rounding enough to matter. So linear layers and the attention
+ * products sum in that order: y[m][n] = (Σ_k a[m][k]·b[n][k]) + bias[n].
+ * The loops run over m innermost so they vectorise without reordering. */
+#define LT_ORDERED_TILE 64
+__attribute__((target_clones("avx512f", "avx2", "default")))
+static void ordered_tile(const float *aT, int M, int K, const float *b, int ldb, int n0, int n1, const float *bias,
+                         float *y, int ldy) {
+    float acc[LT_ORDERED_TILE];
+    for (int n = n0; n < n1; n++) {
+        const float *bn = b + (int64_t)n * ldb;
+        for (int m = 0; m < M; m++) acc[m] = 0.0f;
+        for (int k = 0; k < K; k++) {
+            const float bk = bn[k], *ak = aT + (int64_t)k * LT_ORDERED_TILE;
+            for (int m = 0; m < M; m++) acc[m] += ak[m] * bk;
+        }
+        float bv = bias ? bias[n] : 0.0f;
+        for (int m = 0; m < M; m++) y[(int64_t)m * ldy + n] = bias ? acc[m] + bv : acc[m];
+    }
+}
+
+int lt_matmul_abt(const float *a, int lda, const float *b, int ldb, int M, int N, int K, const float *bias, float *y,
+                  int ldy) {
+    float *aT = malloc(sizeof(float) * (size_t)K * LT_ORDERED_TILE);
+    if (!aT) return -1;
+    for (int m0 = 0; m0 < M; m0 += LT_ORDERED_TILE) {
+        int mt = M - m0 < LT_ORDERED_TILE ? M - m0 : LT_ORDERED_TILE;
+        for (int m = 0; m < mt; m++)
+            for (int k = 0; k < K; k++) aT[(int64_t)k * LT_ORDERED_TILE + m] = a[(int64_t)(m0 + m) * lda + k];
+        ordered_tile(aT, mt, K, b, ldb, 0, N, bias, y + (int64_t)m0 * ldy, ldy);
+    }
+    free(aT);
+    return 0;
+}
+
 void lt_linear_rows(const float *x, int T, int in, const float *w, const float *b, int out, float *y) {
+    if (lt_matmul_abt(x, in, w, in, T, out, in, b, y, out) == 0) return;
+    /* out of memory for the 64-row scratch: fall back to BLAS rather than fail */
     if (b)
         for (int t = 0; t < T; t++) memcpy(y + (int64_t)t * out, b, sizeof(float) * (size_t)out);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T, out, in, 1.0f, x, in, w, in, b ? 1.0f : 0.0f, y, out);
@@ -104,38 +143,45 @@ void lt_conv_transpose1d_depthwise(const float *x, int c, int tin, const float *
     }
 }
 
+/* Normalisations round the way PyTorch 1.13's CPU kernels do, because the
+ * golden data is PyTorch's float32 result (float64 is *further* from it):
+ *   LayerNorm:    y = (x·rstd + (−rstd·mean))·γ + β
+ *   InstanceNorm: α = invstd, β₀ = −mean·α, y = x·α + β₀   (batch-norm path)
+ * Statistics are accumulated in double. */
+static void moments(const float *x, int64_t n, int64_t stride, float *mean_out, double *var_out) {
+    double mean = 0, var = 0;
+    for (int64_t i = 0; i < n; i++) mean += x[i * stride];
+    mean /= (double)n;
+    for (int64_t i = 0; i < n; i++) {
+        double d = x[i * stride] - mean;
+        var += d * d;
+    }
+    *mean_out = (float)mean;
+    *var_out = var / (double)n;
+}
+
 void lt_layer_norm_rows(float *x, int T, int C, const float *gamma, const float *beta, float eps) {
     for (int t = 0; t < T; t++) {
-        float *r = x + (int64_t)t * C;
-        double mean = 0, var = 0;
-        for (int c = 0; c < C; c++) mean += r[c];
-        mean /= C;
-        for (int c = 0; c < C; c++) var += (r[c] - mean) * (r[c] - mean);
-        var /= C;
-        float inv = (float)(1.0 / sqrt(var + eps)), m = (float)mean;
-        for (int c = 0; c < C; c++) {
-            float v = (r[c] - m) * inv;
-            if (gamma) v = v * gamma[c] + beta[c];
-            r[c] = v;
-        }
+        float *r = x + (int64_t)t * C, mean;
+        double var;
+        moments(r, C, 1, &mean, &var);
+        float rstd = 1.0f / sqrtf((float)var + eps), bias = -rstd * mean;
+        if (gamma)
+            for (int c = 0; c < C; c++) r[c] = (r[c] * rstd + bias) * gamma[c] + beta[c];
+        else
+            for (int c = 0; c < C; c++) r[c] = r[c] * rstd + bias;
     }
 }
 
 void lt_layer_norm_channels(float *x, int C, int T, const float *gamma, const float *beta, float eps) {
     for (int t = 0; t < T; t++) {
-        double mean = 0, var = 0;
-        for (int c = 0; c < C; c++) mean += x[(int64_t)c * T + t];
-        mean /= C;
+        float mean;
+        double var;
+        moments(x + t, C, T, &mean, &var);
+        float rstd = 1.0f / sqrtf((float)var + eps), bias = -rstd * mean;
         for (int c = 0; c < C; c++) {
-            double d = x[(int64_t)c * T + t] - mean;
-            var += d * d;
-        }
-        var /= C;
-        float inv = (float)(1.0 / sqrt(var + eps)), m = (float)mean;
-        for (int c = 0; c < C; c++) {
-            float v = (x[(int64_t)c * T + t] - m) * inv;
-            if (gamma) v = v * gamma[c] + beta[c];
-            x[(int64_t)c * T + t] = v;
+            float *v = &x[(int64_t)c * T + t];
+            *v = gamma ? (*v * rstd + bias) * gamma[c] + beta[c] : *v * rstd + bias;
         }
     }
 }
@@ -143,14 +189,16 @@ void lt_layer_norm_channels(float *x, int C, int T, const float *gamma, const fl
 void lt_adain(float *x, int C, int T, const float *gb) {
     for (int c = 0; c < C; c++) {
         float *r = x + (int64_t)c * T;
-        double mean = 0, var = 0;
-        for (int t = 0; t < T; t++) mean += r[t];
-        mean /= T;
-        for (int t = 0; t < T; t++) var += (r[t] - mean) * (r[t] - mean);
-        var /= T;
-        float inv = (float)(1.0 / sqrt(var + 1e-5)), m = (float)mean;
+        double sum = 0, var_sum = 0;
+        for (int t = 0; t < T; t++) sum += r[t];
+        float mean = (float)(sum / T);
+        for (int t = 0; t < T; t++) {
+            float d = r[t] - mean;
+            var_sum += d * d;
+        }
+        float alpha = (float)(1.0 / sqrt(var_sum / T + 1e-5)), beta0 = 0.0f - mean * alpha;
         float g = 1.0f + gb[c], bt = gb[C + c];
-        for (int t = 0; t < T; t++) r[t] = g * ((r[t] - m) * inv) + bt;
+        for (int t = 0; t < T; t++) r[t] = g * (r[t] * alpha + beta0) + bt;
     }
 }
 
@@ -181,29 +229,42 @@ void lt_gelu_new(float *x, int64_t n) {
     const float k = 0.7978845608028654f; /* sqrt(2/pi) */
     for (int64_t i = 0; i < n; i++) {
         float v = x[i];
-        x[i] = 0.5f * v * (1.0f + tanhf(k * (v + 0.044715f * v * v * v)));
+        float cube = (v * v) * v; /* torch.pow(x, 3.0), then the products in HF's order */
+        x[i] = (0.5f * v) * (1.0f + tanhf(k * (v + 0.044715f * cube)));
     }
 }
 
 static float sigmoidf(float x) { return 1.0f / (1.0f + expf(-x)); }
 
+/* g[j] = (Σ_i w[j][i]·h[i]) + b[j], summed in index order, from wT [H][G]. */
+__attribute__((target_clones("avx512f", "avx2", "default")))
+static void ordered_gemv_t(const float *wT, int G, int H, const float *h, const float *b, float *g) {
+    for (int j = 0; j < G; j++) g[j] = 0.0f;
+    for (int i = 0; i < H; i++) {
+        const float hi = h[i], *row = wT + (int64_t)i * G;
+        for (int j = 0; j < G; j++) g[j] += row[j] * hi;
+    }
+    for (int j = 0; j < G; j++) g[j] = g[j] + b[j];
+}
+
 int lt_lstm_bidirectional(const float *x, int T, int in, int H, const float *const w_ih[2],
                           const float *const w_hh[2], const float *const b_ih[2],
                           const float *const b_hh[2], float *y) {
+    /* PyTorch's LSTMCell: gates = (W_hh·h + b_hh) + (W_ih·x + b_ih), chunks i, f, g, o. */
     int G = 4 * H;
-    float *gates = malloc(sizeof(float) * ((size_t)T * G + (size_t)G + 2 * (size_t)H));
+    float *gates = malloc(sizeof(float) * ((size_t)T * G + (size_t)G + 2 * (size_t)H + (size_t)G * H));
     if (!gates) return -1;
-    float *g = gates + (int64_t)T * G, *h = g + G, *c = h + H;
+    float *g = gates + (int64_t)T * G, *h = g + G, *c = h + H, *wT = c + H;
     for (int dir = 0; dir < 2; dir++) {
-        /* input projection for every step at once: gates[T][4H] = x · w_ihᵀ + b_ih + b_hh */
-        for (int t = 0; t < T; t++)
-            for (int j = 0; j < G; j++) gates[(int64_t)t * G + j] = b_ih[dir][j] + b_hh[dir][j];
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T, G, in, 1.0f, x, in, w_ih[dir], in, 1.0f, gates, G);
+        if (lt_matmul_abt(x, in, w_ih[dir], in, T, G, in, b_ih[dir], gates, G)) { free(gates); return -1; }
+        for (int j = 0; j < G; j++)
+            for (int i = 0; i < H; i++) wT[(int64_t)i * G + j] = w_hh[dir][(int64_t)j * H + i];
         memset(h, 0, sizeof(float) * 2 * (size_t)H);
         for (int s = 0; s < T; s++) {
             int t = dir == 0 ? s : T - 1 - s;
-            memcpy(g, gates + (int64_t)t * G, sizeof(float) * (size_t)G);
-            cblas_sgemv(CblasRowMajor, CblasNoTrans, G, H, 1.0f, w_hh[dir], H, h, 1, 1.0f, g, 1);
+            ordered_gemv_t(wT, G, H, h, b_hh[dir], g);
+            const float *xg = gates + (int64_t)t * G;
+            for (int j = 0; j < G; j++) g[j] += xg[j];
             float *out = y + (int64_t)t * 2 * H + dir * H;
             for (int j = 0; j < H; j++) {
                 float ig = sigmoidf(g[j]), fg = sigmoidf(g[H + j]);

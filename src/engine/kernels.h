@@ -13,6 +13,9 @@
 
 #include <stdint.h>
 
+/* y[m][n] = (Σ_k a[m][k]·b[n][k]) + bias[n], each sum in index order (see kernels.c). */
+int lt_matmul_abt(const float *a, int lda, const float *b, int ldb, int M, int N, int K, const float *bias, float *y,
+                  int ldy);
 /* y[T][out] = x[T][in] · wᵀ + b   (b may be NULL) */
 void lt_linear_rows(const float *x, int T, int in, const float *w, const float *b, int out, float *y);
 

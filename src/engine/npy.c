@@ -345,12 +345,14 @@ int lt_zip_open_file(const char *path, struct zip **za, uint64_t *archive_size, 
     struct stat st;
     if (stat(path, &st) != 0) return lt_fail(err, "%s: cannot open: %m", path);
     if (!S_ISREG(st.st_mode)) return lt_fail(err, "%s: not a regular file", path);
+    if (st.st_size == 0) return lt_fail(err, "%s: empty file, not a zip archive", path);
     int zerr = 0;
     zip_t *z = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
     if (!z) {
         zip_error_t ze;
         zip_error_init_with_code(&ze, zerr);
-        lt_fail(err, "%s: not a readable zip archive: %s", path, zip_error_strerror(&ze));
+        lt_fail(err, "%s: cannot read it as a zip archive (truncated or damaged?): %s", path,
+                zip_error_strerror(&ze));
         zip_error_fini(&ze);
         return -1;
     }
@@ -361,9 +363,10 @@ int lt_zip_open_file(const char *path, struct zip **za, uint64_t *archive_size, 
 
 int lt_zip_open_mem(const void *buf, size_t len, const char *what, struct zip **za,
                     uint64_t *archive_size, lt_err *err) {
+    if (!buf || len == 0) return lt_fail(err, "%s: empty buffer, not a zip archive", what);
     zip_error_t ze;
     zip_error_init(&ze);
-    zip_source_t *src = zip_source_buffer_create(len ? buf : NULL, len, 0, &ze);
+    zip_source_t *src = zip_source_buffer_create(buf, len, 0, &ze);
     if (!src) {
         lt_fail(err, "%s: cannot wrap buffer: %s", what, zip_error_strerror(&ze));
         zip_error_fini(&ze);
@@ -371,7 +374,8 @@ int lt_zip_open_mem(const void *buf, size_t len, const char *what, struct zip **
     }
     zip_t *z = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
     if (!z) {
-        lt_fail(err, "%s: not a readable zip archive: %s", what, zip_error_strerror(&ze));
+        lt_fail(err, "%s: cannot read it as a zip archive (truncated or damaged?): %s", what,
+                zip_error_strerror(&ze));
         zip_error_fini(&ze);
         zip_source_free(src);
         return -1;

@@ -661,7 +661,7 @@ static int pk_run(pk_state *st) {
         case ')': if (pk_push(st, pk_new(st, LT_PK_TUPLE))) return -1; break;
         case 't': /* TUPLE */
             if (pk_pop_mark(st, &first, &n)) return -1;
-            if (pk_push(st, pk_tuple_from(st, st->stack + first, n))) return -1;
+            if (pk_push(st, pk_tuple_from(st, n ? st->stack + first : NULL, n))) return -1;
             break;
         case 0x85: /* TUPLE1 */
         case 0x86: /* TUPLE2 */

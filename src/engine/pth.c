@@ -60,9 +60,11 @@ static int pth_walk(pth_ctx *c, const lt_pk_value *d, const char *prefix, int de
             return lt_fail(c->err, "%s: more than %d dict entries to walk; refusing", c->what,
                            LT_PK_MAX_OBJECTS);
         if (v->kind != LT_PK_TENSOR && v->kind != LT_PK_DICT) continue;
-        if (k->kind != LT_PK_STR || strlen(k->u.str.s) != k->u.str.len)
+        if (k->kind != LT_PK_STR)
             return lt_fail(c->err, "%s: a key under '%s' is a %s, expected a string", c->what, prefix,
                            lt_pk_kind_name(k->kind));
+        if (strlen(k->u.str.s) != k->u.str.len)
+            return lt_fail(c->err, "%s: a key under '%s' contains a NUL byte", c->what, prefix);
         const char *key = k->u.str.s;
         if (strncmp(key, "module.", 7) == 0) key += 7;
         char name[LT_MAX_NAME];

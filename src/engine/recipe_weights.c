@@ -37,8 +37,12 @@ int lt_recipe_class_ab(const char *cls, int ndim, const int64_t *shape, float *a
     if (strcmp(cls, "weight") || ndim < 1 || shape[0] <= 0) return -1;
     int64_t fan_in = lt_shape_numel(ndim, shape) / shape[0];
     if (fan_in <= 0) return -1;
+    /* √(3/fan_in) in double, rounded once to float32 (as Python's math.sqrt
+     * then torch's float32 did). sqrtf(3.0f / fan_in) differs by an ulp for
+     * some fan_in (tiny decoder.encode.conv1, fan_in 198) and changes every
+     * value of such a tensor; kokoro-tiny.pth confirms the double form. */
     *a = 0.0f;
-    *b = sqrtf(3.0f / (float)fan_in);
+    *b = (float)sqrt(3.0 / (double)fan_in);
     return 0;
 }
 

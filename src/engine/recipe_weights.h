@@ -8,8 +8,10 @@
  * roundings (this file is compiled with -ffp-contract=off). (a, b) by the
  * recipe class (TSV column 5): g (0.75, 0.25), alpha (1, 0.5), dur_bias
  * (−3, 0.1), f0_bias (150, 10), f0_weight (0, 10), scale (1, 0.1), shift
- * (0, 0.1), embed (0, 1), bias (0, 0.1), weight (0, sqrtf(3.0f / fan_in)),
- * fan_in = numel / shape[0] (as a float). */
+ * (0, 0.1), embed (0, 1), bias (0, 0.1), weight (0, b) with
+ * b = (float)sqrt(3.0 / fan_in) computed in double and rounded once,
+ * fan_in = numel / shape[0] (sqrtf of a float32 quotient is an ulp off for
+ * some fan_in; kokoro-tiny.pth, made by the same recipe, settles it). */
 #ifndef LT_ENGINE_RECIPE_WEIGHTS_H
 #define LT_ENGINE_RECIPE_WEIGHTS_H
 

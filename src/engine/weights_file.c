@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine/gguf.h"
@@ -28,7 +29,19 @@ int lt_weights_load(const char *path, lt_tensor_set *set, char **config_json_out
         }
         return 0;
     }
-    if (n == 4 && !memcmp(magic, "GGUF", 4)) return lt_gguf_load(path, set, config_json_out, err);
+    if (n == 4 && !memcmp(magic, "GGUF", 4)) {
+        if (lt_gguf_load(path, set, config_json_out, err)) return -1;
+        /* LiteTTS writes folded weights; fold any pair another writer left. */
+        if (lt_fold_weight_norm(set, err)) {
+            lt_tensor_set_free(set);
+            if (config_json_out) {
+                free(*config_json_out);
+                *config_json_out = NULL;
+            }
+            return lt_fail_prefix(err, "%s", path);
+        }
+        return 0;
+    }
     char shown[40] = "";
     size_t o = 0;
     for (size_t i = 0; i < n; i++)

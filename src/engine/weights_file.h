@@ -5,7 +5,9 @@
  *                 it has no config inside, so *config_json_out = NULL and the
  *                 caller reads config.json beside the model;
  *   "GGUF"        the native file (lt_gguf_load: mapped, already folded,
- *                 possibly f16/bf16/q8_0), with its embedded config.json. */
+ *                 possibly f16/bf16/q8_0), with its embedded config.json
+ *                 (weight_g / weight_v pairs left by another writer are
+ *                 folded too; LiteTTS's own files have none). */
 #ifndef LT_ENGINE_WEIGHTS_FILE_H
 #define LT_ENGINE_WEIGHTS_FILE_H
 

@@ -185,7 +185,11 @@ int lt_voice_pack_load(const char *path, const char *member, int expected_width,
         torch = vp_is_torch_zip(path, err);
         if (torch < 0) return -1;
     }
-    if (!torch && !is_zip) return vp_load_raw(path, expected_width, out, err);
+    if (!torch && !is_zip) {
+        if (vp_load_raw(path, expected_width, out, err)) return -1;
+        vp_set_name(out, path, NULL);
+        return 0;
+    }
 
     lt_tensor_set set;
     lt_tensor_set_init(&set);
@@ -206,6 +210,10 @@ int lt_voice_pack_load(const char *path, const char *member, int expected_width,
             char **names = NULL;
             int count = 0;
             if (lt_npz_list(path, &names, &count, err)) return -1;
+            if (count == 0) {
+                lt_npz_names_free(names, count);
+                return lt_fail(err, "%s: zip archive holds no .npy voice packs", path);
+            }
             if (count != 1) {
                 char list[600] = "";
                 size_t off = 0;
@@ -214,7 +222,7 @@ int lt_voice_pack_load(const char *path, const char *member, int expected_width,
                                             names[i]);
                 lt_npz_names_free(names, count);
                 return lt_fail(err, "%s: archive holds %d voices; name one (available: %s)", path,
-                               count, count ? list : "none");
+                               count, list);
             }
             snprintf(only, sizeof only, "%s", names[0]);
             lt_npz_names_free(names, count);
