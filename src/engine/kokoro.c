@@ -38,12 +38,13 @@ static int utf8_next(const unsigned char **p, uint32_t *cp) {
 int lt_kokoro_tokenize(const lt_kokoro *m, const char *phonemes, int64_t *ids, int max_ids, int *n_codepoints,
                        lt_err *err) {
     const unsigned char *p = (const unsigned char *)phonemes;
-    int n = 0, cps = 0;
+    int n = 0, cps = 0, spaces = 0;
     ids[n++] = 0;
     while (*p) {
         uint32_t cp;
         if (utf8_next(&p, &cp)) return lt_fail(err, "phonemes: invalid UTF-8 at byte %td", (const char *)p - phonemes);
         cps++;
+        spaces += cp == ' ';
         if (cps > LT_MAX_PHONEME_CODEPOINTS)
             return lt_fail(err, "phonemes: longer than %d code points, the model's limit (split the text into chunks first)",
                            LT_MAX_PHONEME_CODEPOINTS);
@@ -52,7 +53,7 @@ int lt_kokoro_tokenize(const lt_kokoro *m, const char *phonemes, int64_t *ids, i
         if (n + 1 >= max_ids) return lt_fail(err, "phonemes: more than %d tokens", max_ids - 2);
         ids[n++] = id;
     }
-    if (cps == 0) return lt_fail(err, "phonemes: empty string");
+    if (cps == spaces) return lt_fail(err, "phonemes: empty string (nothing but spaces)");
     ids[n++] = 0;
     *n_codepoints = cps;
     return n;

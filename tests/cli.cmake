@@ -1,0 +1,23 @@
+# `litetts say` rejects bad input with a clear message on stderr and a non-zero
+# exit (ctest checks the message; the exit code is checked by the wrapper).
+set(LT_TINY ${LT_SHARED}/kokoro-golden/tiny)
+string(REPEAT "a" 511 LT_LONG_PHONEMES)
+function(lt_cli_error name regex)
+  add_test(NAME cli_${name}
+    COMMAND sh -c "\"$@\" >/dev/null 2>&1 && echo exit=0 || { echo exit=nonzero; \"$@\" 2>&1 >/dev/null; }" _ ${ARGN})
+  set_tests_properties(cli_${name} PROPERTIES PASS_REGULAR_EXPRESSION "exit=nonzero[\n]litetts.*(${regex})")
+endfunction()
+set(LT_SAY $<TARGET_FILE:litetts> say --model ${LT_TINY}/kokoro-tiny.pth -o ${CMAKE_BINARY_DIR}/cli-out.wav)
+lt_cli_error(empty_phonemes "phonemes: empty string" ${LT_SAY} --voice ${LT_TINY}/voice.pt --phonemes "   ")
+lt_cli_error(too_long "longer than 510 code points" ${LT_SAY} --voice ${LT_TINY}/voice.pt --phonemes ${LT_LONG_PHONEMES})
+lt_cli_error(speed "--speed must be a number in 0.25..4" ${LT_SAY} --voice ${LT_TINY}/voice.pt --phonemes "hˈɛloʊ" --speed 5)
+lt_cli_error(unknown_voice "voice 'nobody'" ${LT_SAY} --voice nobody --phonemes "hˈɛloʊ")
+lt_cli_error(wrong_pack_width "expected.*64|64.*256|256.*64" ${LT_SAY} --voice ${LT_SHARED}/kokoro-voices/af_heart.bin --phonemes "hˈɛloʊ")
+lt_cli_error(missing_model "nonexistent" $<TARGET_FILE:litetts> say --model /nonexistent/m.pth --voice x --phonemes "a" -o x.wav)
+lt_cli_error(bad_output "must end in .wav or .npy" ${LT_SAY} --voice ${LT_TINY}/voice.pt --phonemes "a" -o out.mp3)
+lt_cli_error(noise_shape "noise_001.npy has shape" ${LT_SAY} --voice ${LT_TINY}/voice.pt --phonemes "hˈɛloʊ" --noise-dir ${LT_TINY}/case1)
+
+# a WAV from the CLI: 24 kHz, 16-bit, 600 samples per frame of the golden durations
+add_test(NAME cli_say_wav COMMAND sh -c "\"$1\" say --model \"$2\" --voice \"$3\" --phonemes 'hˈɛloʊ wˈɜːld, ðɪs ɪz ɐ tˈɛst.' -o \"$4\" && od -A n -t u4 -j 24 -N 4 \"$4\" && od -A n -t u4 -j 40 -N 4 \"$4\""
+  _ $<TARGET_FILE:litetts> ${LT_TINY}/kokoro-tiny.pth ${LT_TINY}/voice.pt ${CMAKE_BINARY_DIR}/cli-say.wav)
+set_tests_properties(cli_say_wav PROPERTIES PASS_REGULAR_EXPRESSION "24000[ \n]+76800")
