@@ -55,7 +55,7 @@ deps:
 
 run: deps build
 	@if [ ! -f "$(MODEL)" ]; then \
-		./build/litetts download --dir models || { \
+		./build/litetts download --dir models --only weights,voices --voices $(VOICE) --retries 1 || { \
 		  echo; echo "Could not download the weights (offline?). Get kokoro-v1_0.pth, config.json and voices/*.pt"; \
 		  echo "from https://huggingface.co/hexgrad/Kokoro-82M, then run:"; \
 		  echo "  make run MODEL=/path/to/kokoro-v1_0.pth VOICES=/path/to/voices"; exit 1; }; \
