@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/progress.h"
 #include "engine/config.h"
 #include "engine/gguf.h"
 #include "engine/recipe_weights.h"
@@ -34,23 +35,6 @@ static void usage(FILE *f) {
             "                 or ../shared/kokoro-golden/state-dict-official.tsv without LT_SHARED)\n"
             "  --config PATH  config.json to embed (default config-official.json beside the TSV)\n"
             "  -q, --quiet    no progress bar\n");
-}
-
-typedef struct bar {
-    const char *label;
-    int tty, quiet;
-} bar;
-
-static void draw(void *ud, size_t done, size_t total) {
-    bar *b = ud;
-    if (b->quiet || (!b->tty && done != total)) return;
-    char cells[31];
-    int width = 30, fill = total ? (int)((double)done / (double)total * width) : width;
-    for (int i = 0; i < width; i++) cells[i] = i < fill ? '#' : '.';
-    cells[width] = 0;
-    fprintf(stderr, "%s%-11s [%s] %zu/%zu tensors%s", b->tty ? "\r" : "", b->label, cells, done,
-            total, done == total ? "\n" : "");
-    fflush(stderr);
 }
 
 static double now(void) {
@@ -119,9 +103,9 @@ int main(int argc, char **argv) {
         goto done;
     }
     int tty = isatty(2);
-    bar gen = {"generating", tty, quiet}, wr = {"writing", tty, quiet};
+    lt_progress gen = {"generating", "tensors", tty, quiet}, wr = {"writing", "tensors", tty, quiet};
     double t0 = now();
-    if (lt_recipe_generate(tsv, &set, draw, &gen, &err)) {
+    if (lt_recipe_generate(tsv, &set, lt_progress_draw, &gen, &err)) {
         fprintf(stderr, "kokoro-recipe: %s\n", err.msg);
         goto done;
     }
@@ -132,7 +116,7 @@ int main(int argc, char **argv) {
         goto done;
     }
     double t2 = now();
-    if (lt_gguf_write(out, &set, config, "f32", draw, &wr, &err)) {
+    if (lt_gguf_write(out, &set, config, "f32", lt_progress_draw, &wr, &err)) {
         fprintf(stderr, "kokoro-recipe: %s\n", err.msg);
         goto done;
     }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/progress.h"
 #include "cli/commands.h"
 #include "engine/config.h"
 #include "engine/gguf.h"
@@ -33,24 +34,6 @@ static void usage(FILE *f) {
             "\n"
             "A .gguf input can be re-converted to another type (reduced weights are expanded to\n"
             "f32 first, so q8 -> f16 keeps q8's rounding).\n");
-}
-
-typedef struct bar {
-    const char *label;
-    int tty, quiet;
-} bar;
-
-static void draw(void *ud, size_t done, size_t total) {
-    bar *b = ud;
-    if (b->quiet) return;
-    if (!b->tty && done != total) return; /* in logs: only the final line */
-    char cells[31];
-    int width = 30, fill = total ? (int)((double)done / (double)total * width) : width;
-    for (int i = 0; i < width; i++) cells[i] = i < fill ? '#' : '.';
-    cells[width] = 0;
-    fprintf(stderr, "%s%-11s [%s] %zu/%zu tensors%s", b->tty ? "\r" : "", b->label, cells, done,
-            total, done == total ? "\n" : "");
-    fflush(stderr);
 }
 
 static int ends_with(const char *s, const char *suffix) {
@@ -175,8 +158,8 @@ int lt_cmd_convert(int argc, char **argv) {
         fprintf(stderr, "litetts convert: %s: %s\n", in, err.msg);
         goto done;
     }
-    bar b = {"converting", tty, quiet};
-    if (lt_gguf_write(out, &set, config, lt_weight_type_name(type), draw, &b, &err)) {
+    lt_progress b = {"converting", "tensors", tty, quiet};
+    if (lt_gguf_write(out, &set, config, lt_weight_type_name(type), lt_progress_draw, &b, &err)) {
         if (tty && !quiet) fputc('\n', stderr);
         fprintf(stderr, "litetts convert: %s\n", err.msg);
         goto done;
