@@ -179,8 +179,6 @@ int lt_kokoro_synthesize(const lt_kokoro *m, const char *phonemes, const float *
         free(rows);
         if (r2) goto oom;
     }
-    LT_DUMP_F32(h, "F0_pred", f0, 1, 2 * F);
-    LT_DUMP_F32(h, "N_pred", nn, 1, 2 * F);
     if (h->inject_f0 || h->inject_n) {
         if (!h->inject_f0 || !h->inject_n) { lt_fail(err, "inject F0: both F0_pred and N_pred are needed"); goto fail; }
         if (check_shape(h->inject_f0, h->noise_what, "F0_pred.npy", 2, (const int64_t[]){1, 2 * F}, err) ||
@@ -189,6 +187,8 @@ int lt_kokoro_synthesize(const lt_kokoro *m, const char *phonemes, const float *
         memcpy(f0, h->inject_f0->data, sizeof(float) * 2 * (size_t)F);
         memcpy(nn, h->inject_n->data, sizeof(float) * 2 * (size_t)F);
     }
+    LT_DUMP_F32(h, "F0_pred", f0, 1, 2 * F); /* as injected, when injected */
+    LT_DUMP_F32(h, "N_pred", nn, 1, 2 * F);
     if (lt_text_encoder_forward(m, ids, T, t_en)) goto oom;
     LT_DUMP_F32(h, "t_en", t_en, 1, D, T);
     {

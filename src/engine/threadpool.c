@@ -45,13 +45,13 @@ static uint64_t now_ns(void) {
 }
 
 /* Claim and run tasks of generation `gen` until none is left. */
-static void run_tasks(uint32_t gen) {
+static void run_tasks(uint32_t gen, int thread) {
     for (;;) {
         uint64_t s = atomic_load(&P.state);
         uint32_t i = (uint32_t)s;
         if ((uint32_t)(s >> 32) != gen || i == CLOSED || i >= (uint32_t)atomic_load(&P.n_tasks)) return;
         if (!atomic_compare_exchange_weak(&P.state, &s, s + 1)) continue;
-        P.fn(P.ctx, (int)i);
+        P.fn(P.ctx, (int)i, thread);
         atomic_fetch_add(&P.done, 1);
     }
 }
@@ -80,7 +80,7 @@ static void *worker(void *arg) {
             pthread_mutex_unlock(&P.mu);
         }
         seen = gen;
-        if (id < atomic_load(&P.active)) run_tasks(gen);
+        if (id < atomic_load(&P.active)) run_tasks(gen, id + 1);
     }
     return NULL;
 }
@@ -132,7 +132,7 @@ void lt_parallel_for(int n_tasks, lt_task_fn fn, void *ctx) {
     pthread_once(&once, init_once);
     int expect = 0;
     if (n_tasks == 1 || atomic_load(&P.active) == 0 || !atomic_compare_exchange_strong(&P.busy, &expect, 1)) {
-        for (int i = 0; i < n_tasks; i++) fn(ctx, i);
+        for (int i = 0; i < n_tasks; i++) fn(ctx, i, 0);
         return;
     }
     uint32_t gen = (uint32_t)(atomic_load(&P.state) >> 32) + 1;
@@ -146,7 +146,7 @@ void lt_parallel_for(int n_tasks, lt_task_fn fn, void *ctx) {
         pthread_cond_broadcast(&P.cv);
         pthread_mutex_unlock(&P.mu);
     }
-    run_tasks(gen);
+    run_tasks(gen, 0);
     while (atomic_load(&P.done) < n_tasks) CPU_RELAX();
     atomic_store(&P.state, ((uint64_t)gen << 32) | CLOSED);
     atomic_store(&P.busy, 0);

@@ -1,6 +1,6 @@
 /* threadpool.h — one small persistent pool of worker threads for the kernels.
  *
- * lt_parallel_for(n, fn, ctx) runs fn(ctx, i) for every i in [0, n) on the
+ * lt_parallel_for(n, fn, ctx) runs fn(ctx, i, thread) for every i in [0, n) on the
  * calling thread plus the pool's workers (tasks are handed out one at a time
  * from an atomic counter, so uneven tasks balance), and returns when all are
  * done. Nothing is allocated per call. Workers spin briefly after each job
@@ -16,7 +16,9 @@
 
 #define LT_POOL_MAX 64
 
-typedef void (*lt_task_fn)(void *ctx, int task);
+/* `thread` is the index, in [0, lt_pool_threads()), of the thread running the
+ * task (0 = the caller): use it to pick per-thread scratch space. */
+typedef void (*lt_task_fn)(void *ctx, int task, int thread);
 
 void lt_parallel_for(int n_tasks, lt_task_fn fn, void *ctx);
 
