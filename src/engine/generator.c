@@ -29,14 +29,12 @@ static int resblock1_forward(const lt_adain_resblock1 *r, float *x, int T, const
         int d = r->dilation[i];
         memcpy(a, x, sizeof(float) * (size_t)C * T);
         lt_style_affine(&r->adain1[i], s, gb);
-        lt_adain(a, C, T, gb);
-        lt_snake(a, C, T, r->alpha1[i]);
+        lt_adain_snake(a, C, T, gb, r->alpha1[i]);
         rc |= lt_conv1d(a, C, T, r->convs1[i].w, r->convs1[i].b, C, k, 1, d * (k - 1) / 2, d, b);
         lt_style_affine(&r->adain2[i], s, gb);
-        lt_adain(b, C, T, gb);
-        lt_snake(b, C, T, r->alpha2[i]);
+        lt_adain_snake(b, C, T, gb, r->alpha2[i]);
         rc |= lt_conv1d(b, C, T, r->convs2[i].w, r->convs2[i].b, C, k, 1, (k - 1) / 2, 1, a);
-        for (int64_t j = 0; j < (int64_t)C * T; j++) x[j] += a[j];
+        lt_add_inplace(x, a, (int64_t)C * T);
     }
     free(gb);
     return rc;
@@ -99,14 +97,14 @@ int lt_generator_forward(const lt_kokoro *m, const float *x_in, int F2, const fl
             free(buf);
             return -2; /* shapes of the two branches disagree: a configuration the official code cannot run */
         }
-        for (int64_t j = 0; j < (int64_t)Cn * Tup; j++) y[j] += src[j];
+        lt_add_inplace(y, src, (int64_t)Cn * Tup);
         /* mean of the resblocks, each applied to the same input */
         int nk = c->n_resblock_kernels;
         memset(acc, 0, sizeof(float) * (size_t)Cn * Tup);
         for (int j = 0; j < nk && !rc; j++) {
             memcpy(x, y, sizeof(float) * (size_t)Cn * Tup);
             rc |= resblock1_forward(&m->resblocks[i * nk + j], x, Tup, s, tmp);
-            for (int64_t q = 0; q < (int64_t)Cn * Tup; q++) acc[q] += x[q];
+            lt_add_inplace(acc, x, (int64_t)Cn * Tup);
         }
         for (int64_t q = 0; q < (int64_t)Cn * Tup; q++) x[q] = acc[q] / (float)nk;
         C = Cn;

@@ -1,5 +1,6 @@
 /* kernels.c — float32 kernels for the Kokoro layers (see kernels.h). */
 #include "engine/kernels.h"
+#include "engine/threadpool.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -8,92 +9,6 @@
 
 /* Column tile for im2col / col2im: bounds scratch memory whatever the length. */
 #define LT_CONV_TILE 1024
-
-/* PyTorch's addmm on the golden machine summed every dot product in index
- * order in float32, multiply then add (no FMA), and added the bias last; the
- * golden tensors match that bit for bit, and the prosody predictor amplifies
- * any other rounding enough to matter. So linear layers and the attention
- * products sum in that order: y[m][n] = (Σ_k a[m][k]·b[n][k]) + bias[n].
- * The loops run over m innermost so they vectorise without reordering. */
-#define LT_ORDERED_TILE 64
-__attribute__((target_clones("avx512f", "avx2", "default")))
-static void ordered_tile(const float *aT, int M, int K, const float *b, int ldb, int n0, int n1, const float *bias,
-                         float *y, int ldy) {
-    float acc[LT_ORDERED_TILE];
-    for (int n = n0; n < n1; n++) {
-        const float *bn = b + (int64_t)n * ldb;
-        for (int m = 0; m < M; m++) acc[m] = 0.0f;
-        for (int k = 0; k < K; k++) {
-            const float bk = bn[k], *ak = aT + (int64_t)k * LT_ORDERED_TILE;
-            for (int m = 0; m < M; m++) acc[m] += ak[m] * bk;
-        }
-        float bv = bias ? bias[n] : 0.0f;
-        for (int m = 0; m < M; m++) y[(int64_t)m * ldy + n] = bias ? acc[m] + bv : acc[m];
-    }
-}
-
-int lt_matmul_abt(const float *a, int lda, const float *b, int ldb, int M, int N, int K, const float *bias, float *y,
-                  int ldy) {
-    float *aT = malloc(sizeof(float) * (size_t)K * LT_ORDERED_TILE);
-    if (!aT) return -1;
-    for (int m0 = 0; m0 < M; m0 += LT_ORDERED_TILE) {
-        int mt = M - m0 < LT_ORDERED_TILE ? M - m0 : LT_ORDERED_TILE;
-        for (int m = 0; m < mt; m++)
-            for (int k = 0; k < K; k++) aT[(int64_t)k * LT_ORDERED_TILE + m] = a[(int64_t)(m0 + m) * lda + k];
-        ordered_tile(aT, mt, K, b, ldb, 0, N, bias, y + (int64_t)m0 * ldy, ldy);
-    }
-    free(aT);
-    return 0;
-}
-
-void lt_linear_rows(const float *x, int T, int in, const float *w, const float *b, int out, float *y) {
-    if (lt_matmul_abt(x, in, w, in, T, out, in, b, y, out) == 0) return;
-    /* out of memory for the 64-row scratch: fall back to BLAS rather than fail */
-    if (b)
-        for (int t = 0; t < T; t++) memcpy(y + (int64_t)t * out, b, sizeof(float) * (size_t)out);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T, out, in, 1.0f, x, in, w, in, b ? 1.0f : 0.0f, y, out);
-}
-
-int lt_conv1d_out_len(int tin, int k, int stride, int pad, int dil) {
-    return (tin + 2 * pad - dil * (k - 1) - 1) / stride + 1;
-}
-
-int lt_conv1d(const float *x, int cin, int tin, const float *w, const float *b, int cout, int k,
-              int stride, int pad, int dil, float *y) {
-    int tout = lt_conv1d_out_len(tin, k, stride, pad, dil);
-    if (tout <= 0) return 0;
-    for (int co = 0; co < cout; co++) {
-        float bias = b ? b[co] : 0.0f;
-        float *row = y + (int64_t)co * tout;
-        for (int t = 0; t < tout; t++) row[t] = bias;
-    }
-    if (k == 1 && stride == 1 && pad == 0) {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cout, tout, cin, 1.0f, w, cin, x, tin, 1.0f, y, tout);
-        return 0;
-    }
-    int tile = tout < LT_CONV_TILE ? tout : LT_CONV_TILE;
-    int64_t rows = (int64_t)cin * k;
-    float *cols = malloc(sizeof(float) * (size_t)(rows * tile));
-    if (!cols) return -1;
-    for (int t0 = 0; t0 < tout; t0 += tile) {
-        int n = tout - t0 < tile ? tout - t0 : tile;
-        for (int ci = 0; ci < cin; ci++) {
-            const float *xr = x + (int64_t)ci * tin;
-            for (int kk = 0; kk < k; kk++) {
-                float *c = cols + ((int64_t)ci * k + kk) * n;
-                int off = kk * dil - pad;
-                for (int j = 0; j < n; j++) {
-                    int src = (t0 + j) * stride + off;
-                    c[j] = (src >= 0 && src < tin) ? xr[src] : 0.0f;
-                }
-            }
-        }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cout, n, (int)rows, 1.0f, w, (int)rows, cols, n,
-                    1.0f, y + t0, tout);
-    }
-    free(cols);
-    return 0;
-}
 
 int lt_conv_transpose1d(const float *x, int cin, int tin, const float *w, const float *b, int cout,
                         int k, int stride, int pad, int out_pad, float *y, int tout) {
@@ -186,22 +101,6 @@ void lt_layer_norm_channels(float *x, int C, int T, const float *gamma, const fl
     }
 }
 
-void lt_adain(float *x, int C, int T, const float *gb) {
-    for (int c = 0; c < C; c++) {
-        float *r = x + (int64_t)c * T;
-        double sum = 0, var_sum = 0;
-        for (int t = 0; t < T; t++) sum += r[t];
-        float mean = (float)(sum / T);
-        for (int t = 0; t < T; t++) {
-            float d = r[t] - mean;
-            var_sum += d * d;
-        }
-        float alpha = (float)(1.0 / sqrt(var_sum / T + 1e-5)), beta0 = 0.0f - mean * alpha;
-        float g = 1.0f + gb[c], bt = gb[C + c];
-        for (int t = 0; t < T; t++) r[t] = g * (r[t] * alpha + beta0) + bt;
-    }
-}
-
 void lt_ada_layer_norm_rows(float *x, int T, int C, const float *gb, float eps) {
     lt_layer_norm_rows(x, T, C, NULL, NULL, eps);
     for (int t = 0; t < T; t++) {
@@ -210,19 +109,161 @@ void lt_ada_layer_norm_rows(float *x, int T, int C, const float *gb, float eps) 
     }
 }
 
-void lt_leaky_relu(float *x, int64_t n, float slope) {
-    for (int64_t i = 0; i < n; i++) x[i] = x[i] > 0 ? x[i] : x[i] * slope;
+/* ---- element-wise passes: vectorised (GCC vector types, one clone per ISA)
+ * and split over the thread pool by channel rows or element ranges ---- */
+
+typedef float v8f __attribute__((vector_size(32)));
+typedef float v8fu __attribute__((vector_size(32), aligned(4)));
+typedef double v8d __attribute__((vector_size(64)));
+#define LT_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+
+/* Instance-norm statistics of one row, as lt_adain always computed them: mean
+ * = (float)(Σ x / T) and var = Σ (float)(x − mean)² / T, sums in double (the
+ * double sums are reassociated 8 ways; float rounding of the results hides it). */
+LT_CLONES static void row_stats(const float *r, int T, float *mean_out, double *var_out) {
+    v8d s = {0};
+    int t = 0;
+    for (; t + 8 <= T; t += 8) s += __builtin_convertvector(*(const v8fu *)(r + t), v8d);
+    double sum = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+    for (; t < T; t++) sum += r[t];
+    float mean = (float)(sum / T);
+    v8d q = {0};
+    v8f mv = {mean, mean, mean, mean, mean, mean, mean, mean};
+    for (t = 0; t + 8 <= T; t += 8) {
+        v8f d = *(const v8fu *)(r + t) - mv;
+        q += __builtin_convertvector(d * d, v8d);
+    }
+    double var = ((q[0] + q[1]) + (q[2] + q[3])) + ((q[4] + q[5]) + (q[6] + q[7]));
+    for (; t < T; t++) {
+        float d = r[t] - mean;
+        var += d * d;
+    }
+    *mean_out = mean;
+    *var_out = var;
 }
 
-void lt_snake(float *x, int C, int T, const float *alpha) {
-    for (int c = 0; c < C; c++) {
-        float a = alpha[c], inv = 1.0f / a;
-        float *r = x + (int64_t)c * T;
+/* sin² of y for |y| ≤ SIN_LIMIT, a few ulp: y = nπ + r (3-part Cody–Waite,
+ * the first two parts short enough that n·part is exact), |r| ≤ π/2, then the
+ * Taylor polynomial of sin to r¹¹ (error < 6e-8 there). sin² ignores the sign. */
+#define SIN_LIMIT 12000.0f
+static inline float sin2_poly(float y) {
+    float n = (y * 0.318309873f + 12582912.0f) - 12582912.0f;
+    float r = ((y - n * 3.140625f) - n * 9.677410125732422e-4f) - n * -8.742277657347586e-08f;
+    float r2 = r * r;
+    float p = -2.50521084e-8f;
+    p = p * r2 + 2.75573192e-6f;
+    p = p * r2 + -1.98412698e-4f;
+    p = p * r2 + 8.33333333e-3f;
+    p = p * r2 + -1.66666667e-1f;
+    float s = r + r * (r2 * p);
+    return s * s;
+}
+
+/* Snake on one row: r[t] += inv·sin²(a·r[t]) (sinf itself beyond SIN_LIMIT). */
+LT_CLONES static void snake_row(float *r, int T, float a, float inv) {
+    int big = 0;
+    for (int t = 0; t < T; t++) big |= fabsf(a * r[t]) > SIN_LIMIT;
+    if (big) {
         for (int t = 0; t < T; t++) {
             float s = sinf(a * r[t]);
             r[t] += inv * (s * s);
         }
+        return;
     }
+    for (int t = 0; t < T; t++) r[t] += inv * sin2_poly(a * r[t]);
+}
+
+/* AdaIN of one row (see lt_adain), then Snake with alpha a when `snake`. */
+LT_CLONES static void adain_row(float *r, int T, float g, float bt, int snake, float a) {
+    float mean;
+    double var_sum;
+    row_stats(r, T, &mean, &var_sum);
+    float alpha = (float)(1.0 / sqrt(var_sum / T + 1e-5)), beta0 = 0.0f - mean * alpha;
+    for (int t = 0; t < T; t++) r[t] = g * (r[t] * alpha + beta0) + bt;
+    if (snake) snake_row(r, T, a, 1.0f / a);
+}
+
+typedef struct ew_job {
+    float *x;
+    const float *p, *q;
+    int C, T, rows_per_task;
+    int64_t n, per_task;
+    float f;
+} ew_job;
+
+static int row_tasks(int C, int64_t T, int *rows_per_task) {
+    int threads = lt_pool_threads();
+    if (threads <= 1 || (int64_t)C * T < 16384) { *rows_per_task = C; return 1; }
+    int tasks = 8 * threads < C ? 8 * threads : C;
+    *rows_per_task = (C + tasks - 1) / tasks;
+    return (C + *rows_per_task - 1) / *rows_per_task;
+}
+
+static void adain_task(void *ctx, int task, int thread) {
+    (void)thread;
+    const ew_job *j = ctx;
+    int c0 = task * j->rows_per_task, c1 = c0 + j->rows_per_task < j->C ? c0 + j->rows_per_task : j->C;
+    for (int c = c0; c < c1; c++)
+        adain_row(j->x + (int64_t)c * j->T, j->T, 1.0f + j->p[c], j->p[j->C + c], j->q != NULL, j->q ? j->q[c] : 0.0f);
+}
+
+void lt_adain(float *x, int C, int T, const float *gb) { lt_adain_snake(x, C, T, gb, NULL); }
+
+void lt_adain_snake(float *x, int C, int T, const float *gb, const float *alpha) {
+    ew_job j = {.x = x, .p = gb, .q = alpha, .C = C, .T = T};
+    lt_parallel_for(row_tasks(C, T, &j.rows_per_task), adain_task, &j);
+}
+
+static void snake_task(void *ctx, int task, int thread) {
+    (void)thread;
+    const ew_job *j = ctx;
+    int c0 = task * j->rows_per_task, c1 = c0 + j->rows_per_task < j->C ? c0 + j->rows_per_task : j->C;
+    for (int c = c0; c < c1; c++) snake_row(j->x + (int64_t)c * j->T, j->T, j->p[c], 1.0f / j->p[c]);
+}
+
+void lt_snake(float *x, int C, int T, const float *alpha) {
+    ew_job j = {.x = x, .p = alpha, .C = C, .T = T};
+    lt_parallel_for(row_tasks(C, T, &j.rows_per_task), snake_task, &j);
+}
+
+/* Range tasks over n elements: [task·per_task, …). */
+static int range_tasks(int64_t n, int64_t *per_task) {
+    int threads = lt_pool_threads();
+    int tasks = threads <= 1 || n < 65536 ? 1 : 4 * threads;
+    *per_task = ((n + tasks - 1) / tasks + 15) & ~(int64_t)15;
+    return (int)((n + *per_task - 1) / *per_task);
+}
+
+LT_CLONES static void leaky_range(float *x, int64_t n, float slope) {
+    for (int64_t i = 0; i < n; i++) x[i] = x[i] > 0 ? x[i] : x[i] * slope;
+}
+
+static void leaky_task(void *ctx, int task, int thread) {
+    (void)thread;
+    const ew_job *j = ctx;
+    int64_t i0 = task * j->per_task, m = j->n - i0 < j->per_task ? j->n - i0 : j->per_task;
+    leaky_range(j->x + i0, m, j->f);
+}
+
+void lt_leaky_relu(float *x, int64_t n, float slope) {
+    ew_job j = {.x = x, .n = n, .f = slope};
+    lt_parallel_for(range_tasks(n, &j.per_task), leaky_task, &j);
+}
+
+LT_CLONES static void add_range(float *y, const float *x, int64_t n) {
+    for (int64_t i = 0; i < n; i++) y[i] += x[i];
+}
+
+static void add_task(void *ctx, int task, int thread) {
+    (void)thread;
+    const ew_job *j = ctx;
+    int64_t i0 = task * j->per_task, m = j->n - i0 < j->per_task ? j->n - i0 : j->per_task;
+    add_range(j->x + i0, j->p + i0, m);
+}
+
+void lt_add_inplace(float *y, const float *x, int64_t n) {
+    ew_job j = {.x = y, .p = x, .n = n};
+    lt_parallel_for(range_tasks(n, &j.per_task), add_task, &j);
 }
 
 void lt_gelu_new(float *x, int64_t n) {
@@ -232,49 +273,4 @@ void lt_gelu_new(float *x, int64_t n) {
         float cube = (v * v) * v; /* torch.pow(x, 3.0), then the products in HF's order */
         x[i] = (0.5f * v) * (1.0f + tanhf(k * (v + 0.044715f * cube)));
     }
-}
-
-static float sigmoidf(float x) { return 1.0f / (1.0f + expf(-x)); }
-
-/* g[j] = (Σ_i w[j][i]·h[i]) + b[j], summed in index order, from wT [H][G]. */
-__attribute__((target_clones("avx512f", "avx2", "default")))
-static void ordered_gemv_t(const float *wT, int G, int H, const float *h, const float *b, float *g) {
-    for (int j = 0; j < G; j++) g[j] = 0.0f;
-    for (int i = 0; i < H; i++) {
-        const float hi = h[i], *row = wT + (int64_t)i * G;
-        for (int j = 0; j < G; j++) g[j] += row[j] * hi;
-    }
-    for (int j = 0; j < G; j++) g[j] = g[j] + b[j];
-}
-
-int lt_lstm_bidirectional(const float *x, int T, int in, int H, const float *const w_ih[2],
-                          const float *const w_hh[2], const float *const b_ih[2],
-                          const float *const b_hh[2], float *y) {
-    /* PyTorch's LSTMCell: gates = (W_hh·h + b_hh) + (W_ih·x + b_ih), chunks i, f, g, o. */
-    int G = 4 * H;
-    float *gates = malloc(sizeof(float) * ((size_t)T * G + (size_t)G + 2 * (size_t)H + (size_t)G * H));
-    if (!gates) return -1;
-    float *g = gates + (int64_t)T * G, *h = g + G, *c = h + H, *wT = c + H;
-    for (int dir = 0; dir < 2; dir++) {
-        if (lt_matmul_abt(x, in, w_ih[dir], in, T, G, in, b_ih[dir], gates, G)) { free(gates); return -1; }
-        for (int j = 0; j < G; j++)
-            for (int i = 0; i < H; i++) wT[(int64_t)i * G + j] = w_hh[dir][(int64_t)j * H + i];
-        memset(h, 0, sizeof(float) * 2 * (size_t)H);
-        for (int s = 0; s < T; s++) {
-            int t = dir == 0 ? s : T - 1 - s;
-            ordered_gemv_t(wT, G, H, h, b_hh[dir], g);
-            const float *xg = gates + (int64_t)t * G;
-            for (int j = 0; j < G; j++) g[j] += xg[j];
-            float *out = y + (int64_t)t * 2 * H + dir * H;
-            for (int j = 0; j < H; j++) {
-                float ig = sigmoidf(g[j]), fg = sigmoidf(g[H + j]);
-                float gg = tanhf(g[2 * H + j]), og = sigmoidf(g[3 * H + j]);
-                c[j] = fg * c[j] + ig * gg;
-                h[j] = og * tanhf(c[j]);
-                out[j] = h[j];
-            }
-        }
-    }
-    free(gates);
-    return 0;
 }

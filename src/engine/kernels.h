@@ -40,13 +40,17 @@ void lt_layer_norm_channels(float *x, int C, int T, const float *gamma, const fl
 /* AdaIN: instance norm over time per channel (eps 1e-5, biased variance), then
  * (1 + gamma[c])·x̂ + beta[c]; gb = [gamma(C) | beta(C)]. x channel-major, in place. */
 void lt_adain(float *x, int C, int T, const float *gb);
+/* lt_adain, then Snake (below) with alpha [C] on the result (alpha NULL: none), in one pass. */
+void lt_adain_snake(float *x, int C, int T, const float *gb, const float *alpha);
 /* AdaLayerNorm on rows x[T][C]: layer norm without affine, then (1 + gamma)·x̂ + beta. */
 void lt_ada_layer_norm_rows(float *x, int T, int C, const float *gb, float eps);
 
 void lt_leaky_relu(float *x, int64_t n, float slope);
-/* Snake on channel-major x[C][T]: x + (1/α_c)·sin²(α_c·x). */
+/* Snake on channel-major x[C][T]: x + (1/α_c)·sin²(α_c·x) (sin² from a few-ulp polynomial). */
 void lt_snake(float *x, int C, int T, const float *alpha);
 void lt_gelu_new(float *x, int64_t n);
+/* y[i] += x[i] */
+void lt_add_inplace(float *y, const float *x, int64_t n);
 
 /* Bidirectional single-layer LSTM (gate order i, f, g, o), x[T][in] → y[T][2H]
  * (forward half then backward half). w_ih [4H][in], w_hh [4H][H]; index 0 =

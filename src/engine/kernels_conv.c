@@ -1,0 +1,244 @@
+/* kernels_conv.c — Conv1d and ConvTranspose1d, channel-major (see kernels.h).
+ *
+ * Conv1d with stride 1 (every convolution of the model that matters) is a
+ * direct convolution on AVX-512 or AVX2+FMA, split over the thread pool:
+ *   - weights are repacked per call into co-blocks of COB output channels,
+ *     wp[cb][ci][kk][r] = w[cb·COB + r][ci][kk] (zero rows past cout);
+ *   - each task takes a chunk of output columns [t0, t0 + CH) and a group of
+ *     co-blocks; it copies its input window x[ci][t0 − pad …] with the zero
+ *     padding into a per-thread buffer xc[ci][0 … CH + (k−1)·dil) (sized to
+ *     stay in L2), then for each co-block sweeps the chunk in register blocks
+ *     of COB channels × TV·LANES columns (kernels_conv.inc), accumulators in
+ *     registers across all cin·k taps:
+ *       y[co][t] = (Σ_ci Σ_kk w[co][ci][kk]·x[ci][t − pad + kk·dil]) + b[co]   (FMA, ci-major)
+ * Strided convolutions (the tiny down-sampling ones and the noise convs), and
+ * CPUs without AVX2+FMA, use im2col + OpenBLAS sgemm. ConvTranspose1d is one
+ * sgemm per group of output channels (z = Wᵀ·x) plus the overlap-add, the
+ * groups split over the pool. OpenBLAS itself runs single-threaded (the pool
+ * owns the cores; see threadpool.c). */
+#include <cblas.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/cpu_features.h"
+#include "engine/kernels.h"
+#include "engine/threadpool.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+#define SFX avx512
+#define TGT __attribute__((target("avx512f")))
+#define VEC __m512
+#define LANES 16
+#define LOADU _mm512_loadu_ps
+#define SET1 _mm512_set1_ps
+#define FMADD _mm512_fmadd_ps
+#define ADD _mm512_add_ps
+#define STOREU _mm512_storeu_ps
+#define ZERO _mm512_setzero_ps
+#define COB 6
+#define TV 4
+#include "engine/kernels_conv.inc"
+#undef SFX
+#undef TGT
+#undef VEC
+#undef LANES
+#undef LOADU
+#undef SET1
+#undef FMADD
+#undef ADD
+#undef STOREU
+#undef ZERO
+#undef COB
+#undef TV
+
+#define SFX avx2
+#define TGT __attribute__((target("avx2,fma")))
+#define VEC __m256
+#define LANES 8
+#define LOADU _mm256_loadu_ps
+#define SET1 _mm256_set1_ps
+#define FMADD _mm256_fmadd_ps
+#define ADD _mm256_add_ps
+#define STOREU _mm256_storeu_ps
+#define ZERO _mm256_setzero_ps
+#define COB 4
+#define TV 3
+#include "engine/kernels_conv.inc"
+#undef SFX
+#undef TGT
+#undef VEC
+#undef LANES
+#undef LOADU
+#undef SET1
+#undef FMADD
+#undef ADD
+#undef STOREU
+#undef ZERO
+#undef COB
+#undef TV
+#define LT_HAVE_DIRECT_CONV 1
+#else
+#define LT_HAVE_DIRECT_CONV 0
+#endif
+
+typedef void (*conv_block_fn)(const float *xc, int64_t ldx, const float *wp, int cin, int k, int dil,
+                              const float *bias, int nco, float *y, int64_t ldy, int ncols);
+typedef struct conv_isa { int cob, cols; conv_block_fn block; } conv_isa;
+
+static const conv_isa *conv_isa_get(void) {
+#if LT_HAVE_DIRECT_CONV
+    static const conv_isa avx512 = {6, 64, conv_block_avx512}, avx2 = {4, 24, conv_block_avx2};
+    const lt_cpu_features *f = lt_cpu_features_get();
+    if (f->avx512f) return &avx512;
+    if (f->avx2 && f->fma) return &avx2;
+#endif
+    return NULL;
+}
+
+int lt_conv1d_out_len(int tin, int k, int stride, int pad, int dil) {
+    return (tin + 2 * pad - dil * (k - 1) - 1) / stride + 1;
+}
+
+typedef struct conv_job {
+    const conv_isa *is;
+    const float *x, *w, *b;
+    float *y, *wp, *scratch;
+    int cin, tin, cout, k, pad, dil, tout;
+    int n_cb, chunk, n_chunks, n_groups, cb_per_group;
+    int64_t ldx;
+    size_t xc_floats;
+} conv_job;
+
+/* Task cb: pack co-block cb of the weights. */
+static void conv_pack_task(void *ctx, int cb, int thread) {
+    (void)thread;
+    const conv_job *j = ctx;
+    int cob = j->is->cob, ck = j->cin * j->k;
+    float *dst = j->wp + (size_t)cb * ck * cob;
+    for (int r = 0; r < cob; r++) {
+        int co = cb * cob + r;
+        if (co < j->cout) {
+            const float *src = j->w + (int64_t)co * ck;
+            for (int i = 0; i < ck; i++) dst[(int64_t)i * cob + r] = src[i];
+        } else {
+            for (int i = 0; i < ck; i++) dst[(int64_t)i * cob + r] = 0.0f;
+        }
+    }
+}
+
+/* Task (chunk, group): output columns of one chunk for one group of co-blocks. */
+static void conv_task(void *ctx, int t, int thread) {
+    const conv_job *j = ctx;
+    int ch = t / j->n_groups, g = t % j->n_groups;
+    int t0 = ch * j->chunk, nt = j->tout - t0 < j->chunk ? j->tout - t0 : j->chunk;
+    int cb0 = g * j->cb_per_group, cb1 = cb0 + j->cb_per_group < j->n_cb ? cb0 + j->cb_per_group : j->n_cb;
+    if (cb0 >= cb1) return;
+    float *xc = j->scratch + (size_t)thread * j->xc_floats;
+    int W = j->chunk + (j->k - 1) * j->dil;
+    /* xc[ci][i] = x[ci][t0 − pad + i], zero outside [0, tin) */
+    int src0 = t0 - j->pad, lo = src0 < 0 ? -src0 : 0, hi = j->tin - src0 < W ? j->tin - src0 : W;
+    for (int ci = 0; ci < j->cin; ci++) {
+        float *d = xc + (int64_t)ci * j->ldx;
+        const float *s = j->x + (int64_t)ci * j->tin + src0;
+        if (hi <= lo) {
+            memset(d, 0, sizeof(float) * (size_t)W);
+            continue;
+        }
+        if (lo > 0) memset(d, 0, sizeof(float) * (size_t)lo);
+        memcpy(d + lo, s + lo, sizeof(float) * (size_t)(hi - lo));
+        if (hi < W) memset(d + hi, 0, sizeof(float) * (size_t)(W - hi));
+    }
+    int cob = j->is->cob, cols = j->is->cols;
+    size_t wblk = (size_t)j->cin * j->k * cob;
+    for (int cb = cb0; cb < cb1; cb++) {
+        int co0 = cb * cob, nco = j->cout - co0 < cob ? j->cout - co0 : cob;
+        float *y = j->y + (int64_t)co0 * j->tout + t0;
+        for (int j0 = 0; j0 < nt; j0 += cols)
+            j->is->block(xc + j0, j->ldx, j->wp + cb * wblk, j->cin, j->k, j->dil, j->b ? j->b + co0 : NULL, nco,
+                         y + j0, j->tout, nt - j0 < cols ? nt - j0 : cols);
+    }
+}
+
+static int conv1d_direct(const conv_isa *is, const float *x, int cin, int tin, const float *w, const float *b,
+                         int cout, int k, int pad, int dil, float *y, int tout) {
+    conv_job j = {.is = is, .x = x, .w = w, .b = b, .y = y, .cin = cin, .tin = tin, .cout = cout, .k = k,
+                  .pad = pad, .dil = dil, .tout = tout};
+    int threads = lt_pool_threads(), cols = is->cols, halo = (k - 1) * dil;
+    j.n_cb = (cout + is->cob - 1) / is->cob;
+    /* chunk: the input window (cin × (chunk + halo) floats) about 256 KiB */
+    int ch = 65536 / cin - halo;
+    ch = ch / cols * cols;
+    if (ch < cols) ch = cols;
+    if (ch > 2048) ch = 2048;
+    int need = (tout + cols - 1) / cols * cols;
+    if (ch > need) ch = need;
+    /* enough tasks to balance the threads */
+    while (threads > 1 && ch > cols && (tout + ch - 1) / ch < 4 * threads) ch = (ch / 2 + cols - 1) / cols * cols;
+    j.chunk = ch;
+    j.n_chunks = (tout + ch - 1) / ch;
+    j.n_groups = 1;
+    if (threads > 1 && j.n_chunks < 4 * threads) {
+        j.n_groups = (4 * threads + j.n_chunks - 1) / j.n_chunks;
+        if (j.n_groups > j.n_cb) j.n_groups = j.n_cb;
+    }
+    j.cb_per_group = (j.n_cb + j.n_groups - 1) / j.n_groups;
+    j.n_groups = (j.n_cb + j.cb_per_group - 1) / j.cb_per_group;
+    j.ldx = ((int64_t)ch + halo + 15) / 16 * 16;
+    j.xc_floats = (size_t)cin * (size_t)j.ldx;
+    j.wp = malloc(sizeof(float) * ((size_t)j.n_cb * is->cob * cin * k + j.xc_floats * (size_t)threads));
+    if (!j.wp) return -1;
+    j.scratch = j.wp + (size_t)j.n_cb * is->cob * cin * k;
+    lt_parallel_for(j.n_cb, conv_pack_task, &j);
+    lt_parallel_for(j.n_chunks * j.n_groups, conv_task, &j);
+    free(j.wp);
+    return 0;
+}
+
+/* Column tile for im2col / col2im: bounds scratch memory whatever the length. */
+#define LT_CONV_TILE 1024
+
+static int conv1d_im2col(const float *x, int cin, int tin, const float *w, const float *b, int cout, int k,
+                         int stride, int pad, int dil, float *y, int tout) {
+    for (int co = 0; co < cout; co++) {
+        float bias = b ? b[co] : 0.0f;
+        float *row = y + (int64_t)co * tout;
+        for (int t = 0; t < tout; t++) row[t] = bias;
+    }
+    if (k == 1 && stride == 1 && pad == 0) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cout, tout, cin, 1.0f, w, cin, x, tin, 1.0f, y, tout);
+        return 0;
+    }
+    int tile = tout < LT_CONV_TILE ? tout : LT_CONV_TILE;
+    int64_t rows = (int64_t)cin * k;
+    float *cols = malloc(sizeof(float) * (size_t)(rows * tile));
+    if (!cols) return -1;
+    for (int t0 = 0; t0 < tout; t0 += tile) {
+        int n = tout - t0 < tile ? tout - t0 : tile;
+        for (int ci = 0; ci < cin; ci++) {
+            const float *xr = x + (int64_t)ci * tin;
+            for (int kk = 0; kk < k; kk++) {
+                float *c = cols + ((int64_t)ci * k + kk) * n;
+                int off = kk * dil - pad;
+                for (int jj = 0; jj < n; jj++) {
+                    int src = (t0 + jj) * stride + off;
+                    c[jj] = (src >= 0 && src < tin) ? xr[src] : 0.0f;
+                }
+            }
+        }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cout, n, (int)rows, 1.0f, w, (int)rows, cols, n,
+                    1.0f, y + t0, tout);
+    }
+    free(cols);
+    return 0;
+}
+
+int lt_conv1d(const float *x, int cin, int tin, const float *w, const float *b, int cout, int k,
+              int stride, int pad, int dil, float *y) {
+    int tout = lt_conv1d_out_len(tin, k, stride, pad, dil);
+    if (tout <= 0) return 0;
+    const conv_isa *is = conv_isa_get();
+    if (is && stride == 1) return conv1d_direct(is, x, cin, tin, w, b, cout, k, pad, dil, y, tout);
+    return conv1d_im2col(x, cin, tin, w, b, cout, k, stride, pad, dil, y, tout);
+}
