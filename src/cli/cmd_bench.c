@@ -1,11 +1,1078 @@
-/* cmd_bench.c — `litetts bench` (placeholder until implemented). */
+/* cmd_bench.c — `litetts bench`: speed, memory and quality of the engine per
+ * weight type (f32, f16, q8_0, bf16) on a fixed utterance.
+ *
+ * How it works (all heavy work in child processes, so that each row's peak
+ * RSS is its own — getrusage's ru_maxrss of a forked child starts from what
+ * it inherits, and the parent stays a few MB):
+ *   1. a "prepare" child writes the native GGUF files into a temporary
+ *      folder under $TMPDIR: the recipe weights when no --model is given
+ *      (engine/recipe_weights.h), else the model converted to native f32
+ *      when it is not already; then each reduced type (engine/quant.h);
+ *   2. one child per thread count measures OpenBLAS sgemm (row-major
+ *      M = N = K = 1024, median of 5);
+ *   3. one child per (type, threads) row: opens the model (load_s), runs
+ *      the golden case with its harmonics injected (quality, and warm-up),
+ *      the utterance's first sentence (ttfa_s), then the utterance (wall_s,
+ *      rtf, gflops_effective from engine/flops.h). The first f32 row writes
+ *      its audio as the reference; the others compare with it (SNR on the
+ *      injected case, log-mel distance on the utterance);
+ *   4. the parent collects each row through a pipe and its peak RSS through
+ *      wait4, prints a table (or JSON lines), and deletes the temporary files.
+ * Progress goes to stderr. */
+#include <cblas.h>
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "audio/logmel.h"
 #include "cli/commands.h"
+#include "core/cpu_features.h"
+#include "engine/config.h"
+#include "engine/flops.h"
+#include "engine/gguf.h"
+#include "engine/kokoro.h"
+#include "engine/npy.h"
+#include "engine/quant.h"
+#include "engine/recipe_weights.h"
+#include "engine/weight_norm.h"
+#include "engine/weights_file.h"
+#include "voice/voice_pack.h"
+
+#define MAX_TYPES 4
+#define MAX_THREADS 8
+#define MAX_ROWS (MAX_TYPES * MAX_THREADS + 1)
+#define PATH_CAP 4096
+
+static void usage(FILE *f) {
+    fprintf(f,
+            "usage: litetts bench [--model FILE] [--voice FILE] [--threads N[,N...]] [--types LIST] [--json]\n"
+            "                     [--quick] [--utterance FILE] [--key NAME] [--phonemes TEXT] [--case DIR]\n"
+            "                     [--no-quality] [--seed N] [--config FILE]\n"
+            "\n"
+            "Synthesize a fixed ~10 s utterance once per weight type and report speed, memory and\n"
+            "quality (one table row, or one JSON object with --json, per type and thread count).\n"
+            "\n"
+            "  --model FILE      .gguf or .pth (default: generate the recipe weights of\n"
+            "                    kokoro-golden/README.md into a temporary file); other types are\n"
+            "                    converted into temporary GGUF files under $TMPDIR, deleted after\n"
+            "  --config FILE     config.json for a .pth model (default: beside it)\n"
+            "  --voice FILE      voice pack (default <shared>/kokoro-voices/af_heart.bin)\n"
+            "  --threads LIST    thread counts, e.g. 2 or 1,2 (default: the cores available)\n"
+            "  --types LIST      f32,f16,q8[,bf16] (default f32,f16,q8, plus bf16 when the CPU has\n"
+            "                    AVX512_BF16); f32 always runs: it is the quality reference\n"
+            "  --utterance FILE  JSON with KEY.phonemes (default <shared>/kokoro-golden/bench-utterance.json)\n"
+            "  --key NAME        the utterance in that file (default 10s)\n"
+            "  --phonemes TEXT   bench these phonemes instead\n"
+            "  --quick           the utterance's first sentence only (ttfa_s = wall_s)\n"
+            "  --case DIR        golden case for the SNR (default <shared>/kokoro-golden/full/case1)\n"
+            "  --no-quality      skip the SNR and log-mel comparisons\n"
+            "  --seed N          seed of the random source for the utterance (default 0)\n"
+            "  --json            one JSON object per row on stdout\n"
+            "\n"
+            "<shared> is $LT_SHARED when set, else ../shared. Columns: see bench/README.md.\n");
+}
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int quiet_progress = 0;
+
+static void progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void progress(const char *fmt, ...) {
+    if (quiet_progress) return;
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("bench: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static int file_exists(const char *p) {
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static double file_mb(const char *p) {
+    struct stat st;
+    return stat(p, &st) == 0 ? (double)st.st_size / 1e6 : 0;
+}
+
+static int cores_available(void) {
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+        int n = CPU_COUNT(&set);
+        if (n > 0) return n;
+    }
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+static int write_all(int fd, const void *buf, size_t len) {
+    const char *p = buf;
+    while (len) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return -1;
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+static ssize_t read_all(int fd, void *buf, size_t len) {
+    char *p = buf;
+    size_t got = 0;
+    while (got < len) {
+        ssize_t r = read(fd, p + got, len - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        got += (size_t)r;
+    }
+    return (ssize_t)got;
+}
+
+/* Raw audio files for the reference: int64 count, then float32 samples. */
+static int save_audio(const char *path, const float *x, int64_t n) {
+    FILE *f = fopen(path, "wb");
+    if (!f) return -1;
+    int ok = fwrite(&n, sizeof n, 1, f) == 1 && fwrite(x, sizeof(float), (size_t)n, f) == (size_t)n;
+    return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+static float *load_audio(const char *path, int64_t *n) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    float *x = NULL;
+    if (fread(n, sizeof *n, 1, f) == 1 && *n > 0 && *n < ((int64_t)1 << 32)) {
+        x = malloc(sizeof(float) * (size_t)*n);
+        if (x && fread(x, sizeof(float), (size_t)*n, f) != (size_t)*n) {
+            free(x);
+            x = NULL;
+        }
+    }
+    fclose(f);
+    return x;
+}
+
+/* SNR (dB) of x against the reference r over their common length. */
+static double snr_db(const float *r, int64_t nr, const float *x, int64_t nx) {
+    int64_t n = nr < nx ? nr : nx;
+    double sig = 0, err = 0;
+    for (int64_t i = 0; i < n; i++) {
+        double d = (double)x[i] - r[i];
+        sig += (double)r[i] * r[i];
+        err += d * d;
+    }
+    if (err == 0) return INFINITY;
+    return 10.0 * log10(sig / err);
+}
+
+/* ---- temporary files and signals --------------------------------------- */
+
+static char tmp_dir[PATH_CAP];
+static char tmp_files[16][PATH_CAP];
+static int n_tmp_files;
+static volatile pid_t running_child = 0;
+
+static const char *tmp_file(const char *name) {
+    char *p = tmp_files[n_tmp_files++];
+    snprintf(p, PATH_CAP, "%s/%s", tmp_dir, name);
+    return p;
+}
+
+static void cleanup_tmp(void) {
+    char side[PATH_CAP + 8];
+    for (int i = 0; i < n_tmp_files; i++) {
+        unlink(tmp_files[i]);
+        /* lt_gguf_write's partial file, if interrupted */
+        size_t n = strlen(tmp_files[i]);
+        if (n + 5 < sizeof side) {
+            memcpy(side, tmp_files[i], n);
+            memcpy(side + n, ".tmp", 5);
+            unlink(side);
+        }
+    }
+    if (tmp_dir[0]) rmdir(tmp_dir);
+}
+
+static void on_signal(int sig) {
+    if (running_child > 0) kill(running_child, SIGKILL);
+    cleanup_tmp(); /* unlink and rmdir are async-signal-safe */
+    _exit(128 + sig);
+}
+
+/* ---- what the children report ------------------------------------------- */
+
+typedef struct row {
+    char type[8];
+    int threads;
+    int ok;
+    char err[768];
+    int reference_only;       /* the hidden f32 run that only makes the quality reference */
+    double load_s, audio_s, wall_s, ttfa_s, ttfa_audio_s;
+    double flops;             /* of the utterance */
+    int n_tokens;
+    int64_t frames, samples;
+    double snr_db;            /* NAN: not measured; INFINITY: identical to the reference */
+    int is_reference;
+    double logmel_mean, logmel_p99;
+    int length_differs;       /* the utterance's length differs from the reference's */
+    char quality_note[256];
+    /* filled in by the parent */
+    double peak_rss_mb, sgemm_gflops, weights_file_mb;
+} row;
+
+typedef struct bench_opts {
+    const char *model, *config, *voice, *utterance, *key, *phonemes_arg, *case_dir;
+    int threads[MAX_THREADS], n_threads;
+    lt_dtype types[MAX_TYPES];
+    int n_types;
+    int quick, json, quality;
+    uint64_t seed;
+    /* derived */
+    char shared[PATH_CAP];
+    char *phonemes;          /* the utterance (malloc'd) */
+    char *first_sentence;    /* its first sentence (malloc'd) */
+    char utterance_label[256];
+    char model_label[PATH_CAP];
+    const char *model_paths[MAX_TYPES]; /* native file per type */
+    const char *ref_case, *ref_utt;     /* reference audio files */
+} bench_opts;
+
+/* ---- step 1: the model files -------------------------------------------- */
+
+static int prepare_models(const bench_opts *o, lt_err *err) {
+    int f32_index = -1;
+    for (int i = 0; i < o->n_types; i++)
+        if (o->types[i] == LT_F32) f32_index = i;
+    const char *f32_path = o->model_paths[f32_index];
+    char *config = NULL;
+    lt_tensor_set set;
+    lt_tensor_set_init(&set);
+    int rc = -1;
+    if (!o->model) {
+        char tsv[PATH_CAP], cfg_path[PATH_CAP];
+        snprintf(tsv, sizeof tsv, "%s/kokoro-golden/state-dict-official.tsv", o->shared);
+        snprintf(cfg_path, sizeof cfg_path, "%s/kokoro-golden/config-official.json", o->shared);
+        lt_kokoro_config *cfg = malloc(sizeof *cfg);
+        if (!cfg) return lt_fail(err, "out of memory");
+        int r = lt_config_load_file(cfg_path, cfg, &config, err);
+        free(cfg);
+        if (r) goto done;
+        progress("generating the recipe weights from %s", tsv);
+        double t0 = now_s();
+        if (lt_recipe_generate(tsv, &set, NULL, NULL, err) || lt_fold_weight_norm(&set, err)) goto done;
+        if (lt_gguf_write(f32_path, &set, config, "f32", NULL, NULL, err)) goto done;
+        progress("wrote %s (%.1f MB) in %.1f s", f32_path, file_mb(f32_path), now_s() - t0);
+    } else if (strcmp(f32_path, o->model) != 0) {
+        /* a .pth, or a GGUF holding reduced weights: native f32 first */
+        if (lt_weights_load(o->model, &set, &config, err)) goto done;
+        if (!config) {
+            char beside[PATH_CAP];
+            const char *cp = o->config;
+            if (!cp) {
+                const char *slash = strrchr(o->model, '/');
+                snprintf(beside, sizeof beside, "%.*sconfig.json", slash ? (int)(slash - o->model) + 1 : 0, o->model);
+                cp = beside;
+            }
+            lt_kokoro_config *cfg = malloc(sizeof *cfg);
+            if (!cfg) { lt_fail(err, "out of memory"); goto done; }
+            int r = lt_config_load_file(cp, cfg, &config, err);
+            free(cfg);
+            if (r) goto done;
+        }
+        progress("converting %s to native f32", o->model);
+        if (lt_set_to_f32(&set, err) || lt_gguf_write(f32_path, &set, config, "f32", NULL, NULL, err)) goto done;
+    }
+    lt_tensor_set_free(&set);
+    free(config);
+    config = NULL;
+    for (int i = 0; i < o->n_types; i++) {
+        if (o->types[i] == LT_F32) continue;
+        double t0 = now_s();
+        if (lt_weights_load(f32_path, &set, &config, err)) goto done;
+        if (lt_quantize_set(&set, o->types[i], err) ||
+            lt_gguf_write(o->model_paths[i], &set, config, lt_weight_type_name(o->types[i]), NULL, NULL, err))
+            goto done;
+        lt_tensor_set_free(&set);
+        free(config);
+        config = NULL;
+        progress("converted to %s: %s (%.1f MB) in %.1f s", lt_weight_type_name(o->types[i]), o->model_paths[i],
+                 file_mb(o->model_paths[i]), now_s() - t0);
+    }
+    rc = 0;
+done:
+    lt_tensor_set_free(&set);
+    free(config);
+    return rc;
+}
+
+/* ---- step 2: sgemm ------------------------------------------------------ */
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double measure_sgemm(int threads) {
+    const int n = 1024;
+    openblas_set_num_threads(threads);
+    float *a = malloc(sizeof(float) * (size_t)n * n * 3);
+    if (!a) return NAN;
+    float *b = a + (size_t)n * n, *c = b + (size_t)n * n;
+    uint32_t s = 1;
+    for (size_t i = 0; i < (size_t)n * n * 2; i++) {
+        s = s * 1664525u + 1013904223u;
+        a[i] = (float)(s >> 8) / 16777216.0f - 0.5f;
+    }
+    memset(c, 0, sizeof(float) * (size_t)n * n);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a, n, b, n, 0.0f, c, n); /* warm-up */
+    double t[5];
+    for (int r = 0; r < 5; r++) {
+        double t0 = now_s();
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a, n, b, n, 0.0f, c, n);
+        t[r] = now_s() - t0;
+    }
+    qsort(t, 5, sizeof *t, cmp_double);
+    free(a);
+    return 2.0 * n * n * (double)n / t[2] / 1e9;
+}
+
+/* ---- step 3: one row ---------------------------------------------------- */
+
+typedef struct quality_case {
+    char *phonemes;
+    float speed;
+    lt_tensor_set set;
+    lt_synth_hooks hooks;
+} quality_case;
+
+static int load_case(const char *dir, quality_case *qc, lt_err *err) {
+    memset(qc, 0, sizeof *qc);
+    lt_tensor_set_init(&qc->set);
+    char p[PATH_CAP];
+    snprintf(p, sizeof p, "%s/case.json", dir);
+    json_error_t jerr;
+    json_t *j = json_load_file(p, 0, &jerr);
+    if (!j) return lt_fail(err, "%s: %s", p, jerr.text);
+    const char *ph = json_string_value(json_object_get(j, "phonemes"));
+    json_t *sp = json_object_get(j, "speed");
+    if (!ph || !json_is_number(sp)) {
+        json_decref(j);
+        return lt_fail(err, "%s: needs 'phonemes' (string) and 'speed' (number)", p);
+    }
+    qc->phonemes = strdup(ph);
+    qc->speed = (float)json_number_value(sp);
+    json_decref(j);
+    static const char *names[] = {"noise_000", "noise_001", "har_spec", "har_phase"};
+    for (int i = 0; i < 4; i++) {
+        snprintf(p, sizeof p, "%s/%s.npy", dir, names[i]);
+        if (lt_npy_read_file(p, &qc->set, names[i], err)) return -1;
+    }
+    qc->hooks.noise_rand_ini = lt_tensor_set_find(&qc->set, "noise_000");
+    qc->hooks.noise_randn = lt_tensor_set_find(&qc->set, "noise_001");
+    qc->hooks.inject_har_spec = lt_tensor_set_find(&qc->set, "har_spec");
+    qc->hooks.inject_har_phase = lt_tensor_set_find(&qc->set, "har_phase");
+    qc->hooks.noise_what = dir;
+    return 0;
+}
+
+static void free_case(quality_case *qc) {
+    free(qc->phonemes);
+    lt_tensor_set_free(&qc->set);
+}
+
+static int synth(const lt_kokoro *m, const lt_voice_pack *vp, const char *ph, float speed, const lt_synth_hooks *h,
+                 lt_synth_result *r, lt_err *err) {
+    int64_t ids[LT_MAX_PHONEME_CODEPOINTS + 2];
+    int ncp = 0;
+    if (lt_kokoro_tokenize(m, ph, ids, LT_MAX_PHONEME_CODEPOINTS + 2, &ncp, err) < 0) return -1;
+    const float *style = lt_voice_pack_row(vp, ncp);
+    if (!style) return lt_fail(err, "the voice pack is empty");
+    return lt_kokoro_synthesize(m, ph, style, speed, h, r, err);
+}
+
+static void run_row(const bench_opts *o, int type_index, int threads, int write_reference, row *out) {
+    const char *tname = lt_weight_type_name(o->types[type_index]);
+    lt_err err = {{0}};
+    lt_kokoro *m = NULL;
+    lt_voice_pack vp = {0};
+    lt_synth_result r = {0};
+    out->snr_db = out->logmel_mean = out->logmel_p99 = NAN;
+    openblas_set_num_threads(threads);
+    char tbuf[16];
+    snprintf(tbuf, sizeof tbuf, "%d", threads);
+    setenv("LITETTS_THREADS", tbuf, 1);
+    const char *path = o->model_paths[type_index];
+    const char *tag = out->reference_only ? "f32 reference" : tname;
+
+    double t0 = now_s();
+    if (lt_kokoro_open(path, NULL, &m, &err)) goto fail;
+    out->load_s = now_s() - t0;
+    if (lt_voice_pack_load(o->voice, NULL, 2 * m->cfg.style_dim, &vp, &err)) goto fail;
+
+    /* quality (and warm-up): the golden case with its harmonics injected */
+    if (o->quality) {
+        quality_case qc;
+        lt_err qerr = {{0}};
+        if (load_case(o->case_dir, &qc, &qerr) == 0) {
+            progress("%s, %d thread%s: quality case %s", tag, threads, threads == 1 ? "" : "s", o->case_dir);
+            if (synth(m, &vp, qc.phonemes, qc.speed, &qc.hooks, &r, &qerr) == 0) {
+                if (write_reference) {
+                    if (save_audio(o->ref_case, r.audio, r.n_samples))
+                        snprintf(out->quality_note, sizeof out->quality_note, "cannot write %s", o->ref_case);
+                    out->snr_db = INFINITY;
+                    out->is_reference = 1;
+                } else {
+                    int64_t nref;
+                    float *ref = load_audio(o->ref_case, &nref);
+                    if (ref && nref == r.n_samples) out->snr_db = snr_db(ref, nref, r.audio, r.n_samples);
+                    else if (!ref) snprintf(out->quality_note, sizeof out->quality_note, "no f32 reference");
+                    free(ref);
+                }
+            } else {
+                snprintf(out->quality_note, sizeof out->quality_note, "case: %.200s", qerr.msg);
+            }
+            lt_synth_result_free(&r);
+        } else {
+            snprintf(out->quality_note, sizeof out->quality_note, "case: %.200s", qerr.msg);
+        }
+        free_case(&qc);
+        if (out->quality_note[0]) progress("%s: quality not measured: %s", tag, out->quality_note);
+    }
+    if (out->reference_only && !o->quality) goto done;
+
+    lt_synth_hooks h = {0};
+    h.seed = o->seed;
+    /* time to first audio: the first sentence, as a chunker would emit it first */
+    if (!o->quick && !out->reference_only) {
+        progress("%s, %d thread%s: first sentence", tag, threads, threads == 1 ? "" : "s");
+        t0 = now_s();
+        if (synth(m, &vp, o->first_sentence, 1.0f, &h, &r, &err)) goto fail;
+        out->ttfa_s = now_s() - t0;
+        out->ttfa_audio_s = (double)r.n_samples / 24000.0;
+        lt_synth_result_free(&r);
+    }
+    progress("%s, %d thread%s: utterance (%s)", tag, threads, threads == 1 ? "" : "s", o->utterance_label);
+    t0 = now_s();
+    if (synth(m, &vp, o->phonemes, 1.0f, &h, &r, &err)) goto fail;
+    out->wall_s = now_s() - t0;
+    out->samples = r.n_samples;
+    out->audio_s = (double)r.n_samples / 24000.0;
+    out->n_tokens = r.n_tokens;
+    for (int t = 0; t < r.n_tokens; t++) out->frames += r.durations[t];
+    out->flops = lt_kokoro_flops(&m->cfg, m, r.n_tokens, out->frames);
+    if (o->quick) {
+        out->ttfa_s = out->wall_s;
+        out->ttfa_audio_s = out->audio_s;
+    }
+    if (o->quality) {
+        if (write_reference) {
+            if (save_audio(o->ref_utt, r.audio, r.n_samples)) lt_fail(&err, "cannot write %s", o->ref_utt);
+            out->logmel_mean = out->logmel_p99 = 0;
+        } else {
+            int64_t nref;
+            float *ref = load_audio(o->ref_utt, &nref);
+            if (ref) {
+                out->length_differs = nref != r.n_samples;
+                if (lt_logmel_distance(ref, nref, r.audio, r.n_samples, &out->logmel_mean, &out->logmel_p99))
+                    out->logmel_mean = out->logmel_p99 = NAN;
+                free(ref);
+            }
+        }
+    }
+done:
+    out->ok = 1;
+    lt_synth_result_free(&r);
+    lt_voice_pack_free(&vp);
+    lt_kokoro_free(m);
+    return;
+fail:
+    out->ok = 0;
+    snprintf(out->err, sizeof out->err, "%s", err.msg);
+    lt_synth_result_free(&r);
+    lt_voice_pack_free(&vp);
+    lt_kokoro_free(m);
+}
+
+/* Fork a child that runs fn and writes `len` bytes of result to a pipe; the
+ * parent reads them and the child's peak RSS (MiB). Returns 0 when the child
+ * exited 0 and delivered its result. */
+typedef void (*child_fn)(const bench_opts *o, void *arg, void *result);
+
+static int in_child(const bench_opts *o, child_fn fn, void *arg, void *result, size_t len, double *peak_mb,
+                    char *why, size_t why_cap) {
+    int fds[2];
+    if (pipe(fds)) {
+        snprintf(why, why_cap, "pipe: %s", strerror(errno));
+        return -1;
+    }
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(why, why_cap, "fork: %s", strerror(errno));
+        close(fds[0]);
+        close(fds[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        close(fds[0]);
+        fn(o, arg, result);
+        int rc = write_all(fds[1], result, len) ? 1 : 0;
+        close(fds[1]);
+        fflush(stderr);
+        _exit(rc);
+    }
+    running_child = pid;
+    close(fds[1]);
+    ssize_t got = read_all(fds[0], result, len);
+    close(fds[0]);
+    int st = 0;
+    struct rusage ru;
+    memset(&ru, 0, sizeof ru);
+    while (wait4(pid, &st, 0, &ru) < 0 && errno == EINTR) {
+    }
+    running_child = 0;
+    if (peak_mb) *peak_mb = (double)ru.ru_maxrss / 1024.0; /* KiB → MiB */
+    if (WIFSIGNALED(st)) {
+        snprintf(why, why_cap, "the child process died of signal %d%s", WTERMSIG(st),
+                 WTERMSIG(st) == SIGKILL ? " (out of memory?)" : "");
+        return -1;
+    }
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || got != (ssize_t)len) {
+        snprintf(why, why_cap, "the child process exited with status %d", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+        return -1;
+    }
+    return 0;
+}
+
+typedef struct prep_result { int ok; char err[1024]; } prep_result;
+
+static void child_prepare(const bench_opts *o, void *arg, void *result) {
+    (void)arg;
+    prep_result *p = result;
+    lt_err err = {{0}};
+    p->ok = prepare_models(o, &err) == 0;
+    snprintf(p->err, sizeof p->err, "%s", err.msg);
+}
+
+static void child_sgemm(const bench_opts *o, void *arg, void *result) {
+    (void)o;
+    *(double *)result = measure_sgemm(*(int *)arg);
+}
+
+typedef struct row_job { int type_index, threads, write_reference; } row_job;
+
+static void child_row(const bench_opts *o, void *arg, void *result) {
+    const row_job *j = arg;
+    run_row(o, j->type_index, j->threads, j->write_reference, result);
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+static const char *const shown_features[] = {"avx2", "fma", "f16c", "avx512f", "avx512_vnni", "avx512_bf16", NULL};
+
+static double round_to(double x, int decimals) {
+    if (!isfinite(x)) return x;
+    double s = pow(10.0, decimals);
+    return round(x * s) / s;
+}
+
+static json_t *num_or_null(double x, int decimals) {
+    return isfinite(x) ? json_real(round_to(x, decimals)) : json_null();
+}
+
+static const row *find_row(const row *rows, int n, const char *type, int threads) {
+    for (int i = 0; i < n; i++)
+        if (!rows[i].reference_only && rows[i].ok && rows[i].threads == threads && !strcmp(rows[i].type, type))
+            return &rows[i];
+    return NULL;
+}
+
+static double rows_sgemm(const row *rows, int n, int threads) {
+    for (int i = 0; i < n; i++)
+        if (rows[i].threads == threads && isfinite(rows[i].sgemm_gflops)) return rows[i].sgemm_gflops;
+    return NAN;
+}
+
+static void print_json(const bench_opts *o, const row *rows, int n, const lt_cpu_features *cpu) {
+    for (int i = 0; i < n; i++) {
+        const row *r = &rows[i];
+        if (r->reference_only) continue;
+        json_t *j = json_object();
+        json_object_set_new(j, "weights", json_string(r->type));
+        json_object_set_new(j, "threads", json_integer(r->threads));
+        json_object_set_new(j, "ok", json_boolean(r->ok));
+        if (!r->ok) json_object_set_new(j, "error", json_string(r->err));
+        json_object_set_new(j, "audio_s", num_or_null(r->ok ? r->audio_s : NAN, 4));
+        json_object_set_new(j, "wall_s", num_or_null(r->ok ? r->wall_s : NAN, 4));
+        json_object_set_new(j, "rtf", num_or_null(r->ok ? r->wall_s / r->audio_s : NAN, 4));
+        json_object_set_new(j, "ttfa_s", num_or_null(r->ok ? r->ttfa_s : NAN, 4));
+        json_object_set_new(j, "ttfa_audio_s", num_or_null(r->ok ? r->ttfa_audio_s : NAN, 4));
+        json_object_set_new(j, "load_s", num_or_null(r->ok ? r->load_s : NAN, 4));
+        json_object_set_new(j, "peak_rss_mb", num_or_null(r->peak_rss_mb, 1));
+        json_object_set_new(j, "gflop", num_or_null(r->ok ? r->flops / 1e9 : NAN, 2));
+        json_object_set_new(j, "gflops_effective", num_or_null(r->ok ? r->flops / 1e9 / r->wall_s : NAN, 2));
+        json_object_set_new(j, "sgemm_gflops", num_or_null(r->sgemm_gflops, 2));
+        json_object_set_new(j, "efficiency_vs_sgemm",
+                            num_or_null(r->ok ? r->flops / 1e9 / r->wall_s / r->sgemm_gflops : NAN, 3));
+        const row *f = find_row(rows, n, "f32", r->threads);
+        json_object_set_new(j, "speed_vs_f32", num_or_null(r->ok && f ? f->wall_s / r->wall_s : NAN, 3));
+        json_object_set_new(j, "snr_db", num_or_null(r->snr_db, 2));
+        json_object_set_new(j, "quality_reference", json_boolean(r->is_reference));
+        json_object_set_new(j, "logmel_mean", num_or_null(r->logmel_mean, 4));
+        json_object_set_new(j, "logmel_p99", num_or_null(r->logmel_p99, 4));
+        if (r->length_differs) json_object_set_new(j, "length_differs_from_f32", json_true());
+        if (r->quality_note[0]) json_object_set_new(j, "quality_note", json_string(r->quality_note));
+        json_object_set_new(j, "weights_file_mb", num_or_null(r->weights_file_mb, 1));
+        json_object_set_new(j, "n_tokens", json_integer(r->n_tokens));
+        json_object_set_new(j, "frames", json_integer(r->frames));
+        json_object_set_new(j, "model", json_string(o->model_label));
+        json_object_set_new(j, "utterance", json_string(o->utterance_label));
+        json_object_set_new(j, "quick", json_boolean(o->quick));
+        json_object_set_new(j, "cpu", json_string(cpu->brand));
+        json_t *feat = json_object();
+        for (int k = 0; shown_features[k]; k++)
+            json_object_set_new(feat, shown_features[k], json_boolean(lt_cpu_feature_flag(cpu, shown_features[k]) > 0));
+        json_object_set_new(j, "cpu_features", feat);
+        json_object_set_new(j, "openblas", json_string(openblas_get_config()));
+        char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+        if (s) puts(s);
+        free(s);
+        json_decref(j);
+    }
+    fflush(stdout);
+}
+
+static void fmt_num(char *buf, size_t cap, double x, int decimals) {
+    if (isnan(x)) snprintf(buf, cap, "-");
+    else snprintf(buf, cap, "%.*f", decimals, x);
+}
+
+static void print_table(const bench_opts *o, const row *rows, int n, const lt_cpu_features *cpu) {
+    char feats[256];
+    printf("LiteTTS bench — %s, %d core%s available\n", cpu->brand[0] ? cpu->brand : "unknown CPU", cores_available(),
+           cores_available() == 1 ? "" : "s");
+    printf("CPU features:");
+    for (int k = 0; shown_features[k]; k++)
+        printf(" %s%s", lt_cpu_feature_flag(cpu, shown_features[k]) > 0 ? "+" : "-", shown_features[k]);
+    printf("   (all: %s)\n", lt_cpu_features_str(cpu, NULL, feats, sizeof feats));
+    printf("OpenBLAS: %s\n", openblas_get_config());
+    printf("model: %s\n", o->model_label);
+    const row *any = NULL; /* the utterance as f32 makes it (reduced types may change durations) */
+    for (int i = 0; i < n && !any; i++)
+        if (rows[i].ok && !strcmp(rows[i].type, "f32") && rows[i].frames) any = &rows[i];
+    for (int i = 0; i < n && !any; i++)
+        if (rows[i].ok && rows[i].frames) any = &rows[i];
+    if (any) {
+        printf("utterance: %s: %d tokens, %lld frames, %.2f s of audio, %.1f GFLOP", o->utterance_label,
+               any->n_tokens, (long long)any->frames, any->audio_s, any->flops / 1e9);
+        if (o->quick) printf("; ttfa_s = wall_s\n");
+        else printf("; ttfa: its first sentence, %.2f s of audio\n", any->ttfa_audio_s);
+    }
+    if (o->quality)
+        printf("quality vs f32: snr_db with the golden harmonics injected (%s); logmel = mean log-mel distance, "
+               "utterance, seed %llu\n", o->case_dir, (unsigned long long)o->seed);
+    printf("\n%-7s %7s %7s %7s %6s %6s %6s %11s %16s %12s %7s %7s\n", "weights", "threads", "audio_s", "wall_s", "rtf",
+           "ttfa_s", "load_s", "peak_rss_mb", "gflops_effective", "sgemm_gflops", "snr_db", "logmel");
+    for (int i = 0; i < n; i++) {
+        const row *r = &rows[i];
+        if (r->reference_only) continue;
+        if (!r->ok) {
+            printf("%-7s %7d  FAILED: %s\n", r->type, r->threads, r->err);
+            continue;
+        }
+        char snr[16], lm[16];
+        if (r->is_reference) snprintf(snr, sizeof snr, "ref");
+        else if (isinf(r->snr_db)) snprintf(snr, sizeof snr, "inf");
+        else fmt_num(snr, sizeof snr, r->snr_db, 1);
+        if (r->is_reference) snprintf(lm, sizeof lm, "ref");
+        else fmt_num(lm, sizeof lm, r->logmel_mean, 4);
+        if (r->length_differs) strncat(lm, "*", sizeof lm - strlen(lm) - 1);
+        printf("%-7s %7d %7.2f %7.2f %6.3f %6.2f %6.3f %11.1f %16.2f %12.2f %7s %7s\n", r->type, r->threads, r->audio_s,
+               r->wall_s, r->wall_s / r->audio_s, r->ttfa_s, r->load_s, r->peak_rss_mb, r->flops / 1e9 / r->wall_s,
+               r->sgemm_gflops, snr, lm);
+    }
+    int star = 0;
+    for (int i = 0; i < n; i++) star |= rows[i].length_differs;
+    if (star) printf("* durations differ from f32: log-mel compared over the shorter length\n");
+
+    /* goals */
+    printf("\ngoals:\n");
+    for (int t = 0; t < o->n_threads; t++) {
+        int th = o->threads[t];
+        const row *f = find_row(rows, n, "f32", th);
+        if (f) {
+            double eff = f->flops / 1e9 / f->wall_s / f->sgemm_gflops;
+            printf("  f32 gflops_effective / sgemm_gflops, %d thread%s: %.3f (goal >= 1.0)\n", th, th == 1 ? "" : "s",
+                   eff);
+        }
+        const row *best = NULL;
+        for (int i = 0; i < n; i++) {
+            const row *r = &rows[i];
+            if (r->reference_only || !r->ok || r->threads != th || !strcmp(r->type, "f32")) continue;
+            if (!best || r->wall_s < best->wall_s) best = r;
+        }
+        if (best) {
+            double eff = best->flops / 1e9 / best->wall_s / best->sgemm_gflops;
+            printf("  best reduced type, %d thread%s: %s", th, th == 1 ? "" : "s", best->type);
+            if (f) printf(", %.2fx the speed of f32", f->wall_s / best->wall_s);
+            printf("; gflops_effective / sgemm_gflops %.3f (goal >= 1.5, ~2x ONNX Runtime f32)\n", eff);
+        }
+    }
+    if (o->n_threads > 1) {
+        int t1 = o->threads[0];
+        for (int t = 1; t < o->n_threads; t++) {
+            int t2 = o->threads[t];
+            printf("  %d thread%s vs %d (speed):", t2, t2 == 1 ? "" : "s", t1);
+            for (int k = 0; k < o->n_types; k++) {
+                const char *nm = lt_weight_type_name(o->types[k]);
+                const row *a = find_row(rows, n, nm, t1), *b = find_row(rows, n, nm, t2);
+                if (a && b) printf(" %s %.2fx,", nm, a->wall_s / b->wall_s);
+            }
+            printf(" OpenBLAS sgemm %.2fx\n", rows_sgemm(rows, n, t2) / rows_sgemm(rows, n, t1));
+        }
+    }
+    if (o->quality) {
+        double worst = INFINITY;
+        const char *wname = NULL;
+        for (int i = 0; i < n; i++)
+            if (!rows[i].reference_only && rows[i].ok && strcmp(rows[i].type, "f32") && !isnan(rows[i].snr_db) &&
+                rows[i].snr_db < worst) {
+                worst = rows[i].snr_db;
+                wname = rows[i].type;
+            }
+        if (wname) printf("  quality: lowest SNR vs f32 %.1f dB (%s) (goal >= 30 dB)\n", worst, wname);
+    }
+    for (int i = 0; i < n; i++)
+        if (!rows[i].reference_only && rows[i].ok && !strcmp(rows[i].type, "f16")) {
+            printf("  f16 peak RSS, %d thread%s: %.1f MiB (goal <= 200 MB)\n", rows[i].threads,
+                   rows[i].threads == 1 ? "" : "s", rows[i].peak_rss_mb);
+        }
+    fflush(stdout);
+}
+
+/* ---- arguments ---------------------------------------------------------- */
+
+static int parse_threads(const char *s, bench_opts *o) {
+    o->n_threads = 0;
+    const char *p = s;
+    while (*p) {
+        char *end;
+        long v = strtol(p, &end, 10);
+        if (end == p || v < 1 || v > 1024 || (*end && *end != ',')) return -1;
+        if (o->n_threads == MAX_THREADS) return -1;
+        int dup = 0;
+        for (int i = 0; i < o->n_threads; i++) dup |= o->threads[i] == (int)v;
+        if (!dup) o->threads[o->n_threads++] = (int)v;
+        p = *end ? end + 1 : end;
+    }
+    return o->n_threads ? 0 : -1;
+}
+
+static int parse_types(const char *s, bench_opts *o) {
+    o->n_types = 0;
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", s);
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        lt_dtype t;
+        if (lt_weight_type_parse(tok, &t)) {
+            fprintf(stderr, "litetts bench: unknown weight type '%s': use f32, f16, bf16 or q8\n", tok);
+            return -1;
+        }
+        int dup = 0;
+        for (int i = 0; i < o->n_types; i++) dup |= o->types[i] == t;
+        if (!dup) o->types[o->n_types++] = t;
+    }
+    if (!o->n_types) {
+        fprintf(stderr, "litetts bench: --types is empty\n");
+        return -1;
+    }
+    return 0;
+}
+
+/* Phonemes up to and including the first sentence end ('.', '!' or '?'). */
+static char *first_sentence(const char *ph) {
+    size_t n = strcspn(ph, ".!?");
+    if (ph[n]) n++;
+    char *s = malloc(n + 1);
+    if (!s) return NULL;
+    memcpy(s, ph, n);
+    s[n] = 0;
+    while (n && s[n - 1] == ' ') s[--n] = 0;
+    return s;
+}
+
+static int load_utterance(bench_opts *o) {
+    if (o->phonemes_arg) {
+        o->phonemes = strdup(o->phonemes_arg);
+        snprintf(o->utterance_label, sizeof o->utterance_label, "--phonemes (%zu bytes)", strlen(o->phonemes_arg));
+    } else {
+        json_error_t jerr;
+        json_t *j = json_load_file(o->utterance, 0, &jerr);
+        if (!j) {
+            fprintf(stderr, "litetts bench: %s: %s (pass --utterance FILE or --phonemes TEXT)\n", o->utterance,
+                    jerr.text);
+            return -1;
+        }
+        json_t *u = json_object_get(j, o->key);
+        const char *ph = json_string_value(json_object_get(u ? u : j, "phonemes"));
+        if (!ph) {
+            fprintf(stderr, "litetts bench: %s has no \"%s\".phonemes\n", o->utterance, o->key);
+            json_decref(j);
+            return -1;
+        }
+        o->phonemes = strdup(ph);
+        const char *slash = strrchr(o->utterance, '/');
+        snprintf(o->utterance_label, sizeof o->utterance_label, "%s \"%s\"", slash ? slash + 1 : o->utterance,
+                 u ? o->key : "phonemes");
+        json_decref(j);
+    }
+    o->first_sentence = first_sentence(o->phonemes);
+    if (!o->phonemes || !o->first_sentence) return -1;
+    if (o->quick) {
+        free(o->phonemes);
+        o->phonemes = strdup(o->first_sentence);
+        size_t l = strlen(o->utterance_label);
+        snprintf(o->utterance_label + l, sizeof o->utterance_label - l, ", first sentence (--quick)");
+    }
+    return o->phonemes ? 0 : -1;
+}
 
 int lt_cmd_bench(int argc, char **argv) {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "litetts bench: not implemented yet\n");
-    return 1;
+    static bench_opts opts;
+    bench_opts *o = &opts;
+    memset(o, 0, sizeof *o);
+    o->quality = 1;
+    o->key = "10s";
+    const char *threads_arg = NULL, *types_arg = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        static const char *const valued[] = {"--model", "--config", "--voice", "--threads", "--types", "--utterance",
+                                             "--key", "--phonemes", "--case", "--seed", NULL};
+        int has_value = 0;
+        for (int k = 0; valued[k]; k++) has_value |= !strcmp(a, valued[k]);
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(a, "--json")) {
+            o->json = 1;
+        } else if (!strcmp(a, "--quick")) {
+            o->quick = 1;
+        } else if (!strcmp(a, "--no-quality")) {
+            o->quality = 0;
+        } else if (has_value) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "litetts bench: %s needs a value\n", a);
+                return 2;
+            }
+            const char *v = argv[++i];
+            if (!strcmp(a, "--model")) o->model = v;
+            else if (!strcmp(a, "--config")) o->config = v;
+            else if (!strcmp(a, "--voice")) o->voice = v;
+            else if (!strcmp(a, "--threads")) threads_arg = v;
+            else if (!strcmp(a, "--types")) types_arg = v;
+            else if (!strcmp(a, "--utterance")) o->utterance = v;
+            else if (!strcmp(a, "--key")) o->key = v;
+            else if (!strcmp(a, "--phonemes")) o->phonemes_arg = v;
+            else if (!strcmp(a, "--case")) o->case_dir = v;
+            else {
+                char *end;
+                o->seed = strtoull(v, &end, 10);
+                if (*end || !*v || *v == '-') {
+                    fprintf(stderr, "litetts bench: --seed must be a non-negative integer\n");
+                    return 2;
+                }
+            }
+        } else {
+            fprintf(stderr, "litetts bench: unknown argument '%s' (see litetts bench --help)\n", a);
+            return 2;
+        }
+    }
+    const lt_cpu_features *cpu = lt_cpu_features_get();
+    if (threads_arg) {
+        if (parse_threads(threads_arg, o)) {
+            fprintf(stderr, "litetts bench: --threads wants N or a comma list like 1,2 (at most %d counts)\n",
+                    MAX_THREADS);
+            return 2;
+        }
+    } else {
+        o->threads[0] = cores_available();
+        o->n_threads = 1;
+    }
+    if (parse_types(types_arg ? types_arg : cpu->avx512_bf16 ? "f32,f16,q8,bf16" : "f32,f16,q8", o)) return 2;
+    int has_f32 = 0;
+    for (int i = 0; i < o->n_types; i++) has_f32 |= o->types[i] == LT_F32;
+    int hidden_reference = 0;
+    if (!has_f32) { /* f32 runs anyway: it is the quality reference and the files' source */
+        if (o->n_types == MAX_TYPES) return 2;
+        memmove(o->types + 1, o->types, sizeof(lt_dtype) * (size_t)o->n_types);
+        o->n_types++;
+        hidden_reference = 1;
+    } else { /* f32 first */
+        for (int i = 0; i < o->n_types; i++)
+            if (o->types[i] == LT_F32) {
+                memmove(o->types + 1, o->types, sizeof(lt_dtype) * (size_t)i);
+                break;
+            }
+    }
+    o->types[0] = LT_F32;
+    for (int i = 0; i < o->n_types; i++)
+        if (o->types[i] == LT_BF16 && !cpu->avx512_bf16)
+            progress("note: this CPU has no AVX512_BF16; bf16 runs without it");
+
+    const char *sh = getenv("LT_SHARED");
+    snprintf(o->shared, sizeof o->shared, "%s", sh && *sh ? sh : "../shared");
+    static char voice_buf[PATH_CAP], utt_buf[PATH_CAP], case_buf[PATH_CAP];
+    if (!o->voice) {
+        snprintf(voice_buf, sizeof voice_buf, "%s/kokoro-voices/af_heart.bin", o->shared);
+        o->voice = voice_buf;
+    }
+    if (!o->utterance) {
+        snprintf(utt_buf, sizeof utt_buf, "%s/kokoro-golden/bench-utterance.json", o->shared);
+        o->utterance = utt_buf;
+    }
+    if (!o->case_dir) {
+        snprintf(case_buf, sizeof case_buf, "%s/kokoro-golden/full/case1", o->shared);
+        o->case_dir = case_buf;
+    }
+    if (!file_exists(o->voice)) {
+        fprintf(stderr, "litetts bench: voice pack %s not found (pass --voice FILE)\n", o->voice);
+        return 2;
+    }
+    if (o->model && !file_exists(o->model)) {
+        fprintf(stderr, "litetts bench: model %s not found\n", o->model);
+        return 2;
+    }
+    if (load_utterance(o)) return 2;
+
+    /* the temporary folder and the native file of each type */
+    const char *td = getenv("TMPDIR");
+    snprintf(tmp_dir, sizeof tmp_dir, "%s/litetts-bench-XXXXXX", td && *td ? td : "/tmp");
+    if (!mkdtemp(tmp_dir)) {
+        fprintf(stderr, "litetts bench: cannot create a temporary folder %s: %s\n", tmp_dir, strerror(errno));
+        tmp_dir[0] = 0;
+        return 1;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+
+    int f32_native = 0;
+    if (o->model) {
+        /* a GGUF of f32 weights is used as is; anything else is converted */
+        lt_tensor_set probe;
+        lt_err perr;
+        const char *dot = strrchr(o->model, '.');
+        if (dot && !strcmp(dot, ".gguf") && lt_gguf_load(o->model, &probe, NULL, &perr) == 0) {
+            f32_native = 1;
+            for (size_t i = 0; i < probe.count; i++) f32_native &= probe.items[i].dtype == LT_F32;
+            lt_tensor_set_free(&probe);
+        }
+        snprintf(o->model_label, sizeof o->model_label, "%s", o->model);
+    } else {
+        snprintf(o->model_label, sizeof o->model_label, "recipe weights (kokoro-golden/README.md), generated from "
+                 "%s/kokoro-golden/state-dict-official.tsv", o->shared);
+    }
+    for (int i = 0; i < o->n_types; i++) {
+        if (o->types[i] == LT_F32 && f32_native) {
+            o->model_paths[i] = o->model;
+            continue;
+        }
+        char name[64];
+        snprintf(name, sizeof name, "model-%s.gguf", lt_weight_type_name(o->types[i]));
+        o->model_paths[i] = tmp_file(name);
+    }
+    o->ref_case = tmp_file("reference-case.f32");
+    o->ref_utt = tmp_file("reference-utterance.f32");
+
+    int rc = 0;
+    char why[512];
+    prep_result prep;
+    memset(&prep, 0, sizeof prep);
+    if (in_child(o, child_prepare, NULL, &prep, sizeof prep, NULL, why, sizeof why) || !prep.ok) {
+        fprintf(stderr, "litetts bench: preparing the models failed: %s\n", prep.err[0] ? prep.err : why);
+        rc = 1;
+        goto out;
+    }
+
+    double sgemm[MAX_THREADS];
+    for (int t = 0; t < o->n_threads; t++) {
+        sgemm[t] = NAN;
+        if (in_child(o, child_sgemm, &o->threads[t], &sgemm[t], sizeof sgemm[t], NULL, why, sizeof why))
+            fprintf(stderr, "litetts bench: sgemm with %d threads: %s\n", o->threads[t], why);
+        else
+            progress("OpenBLAS sgemm 1024^3, %d thread%s: %.1f GFLOP/s (median of 5)", o->threads[t],
+                     o->threads[t] == 1 ? "" : "s", sgemm[t]);
+    }
+
+    static row rows[MAX_ROWS];
+    int n_rows = 0, have_reference = 0;
+    for (int k = 0; k < o->n_types; k++)
+        for (int t = 0; t < o->n_threads; t++) {
+            if (k == 0 && hidden_reference && t > 0) break; /* one hidden reference run is enough */
+            row *r = &rows[n_rows++];
+            memset(r, 0, sizeof *r);
+            row_job job = {k, o->threads[t], !have_reference};
+            row res;
+            memset(&res, 0, sizeof res);
+            res.reference_only = k == 0 && hidden_reference;
+            double peak = NAN;
+            if (in_child(o, child_row, &job, &res, sizeof res, &peak, why, sizeof why)) {
+                res.ok = 0;
+                snprintf(res.err, sizeof res.err, "%s", why);
+            }
+            *r = res;
+            snprintf(r->type, sizeof r->type, "%s", lt_weight_type_name(o->types[k]));
+            r->threads = o->threads[t];
+            r->reference_only = k == 0 && hidden_reference;
+            r->peak_rss_mb = peak;
+            r->sgemm_gflops = sgemm[t];
+            r->weights_file_mb = file_mb(o->model_paths[k]);
+            if (!r->ok) {
+                fprintf(stderr, "litetts bench: %s with %d thread%s failed: %s\n", r->type, r->threads,
+                        r->threads == 1 ? "" : "s", r->err);
+                rc = 1;
+            } else if (!r->reference_only) {
+                progress("%s, %d thread%s: %.2f s for %.2f s of audio (rtf %.3f), ttfa %.2f s, peak RSS %.1f MiB",
+                         r->type, r->threads, r->threads == 1 ? "" : "s", r->wall_s, r->audio_s,
+                         r->wall_s / r->audio_s, r->ttfa_s, r->peak_rss_mb);
+            }
+            if (k == 0 && r->ok && !have_reference) have_reference = 1;
+        }
+
+    if (o->json) print_json(o, rows, n_rows, cpu);
+    else print_table(o, rows, n_rows, cpu);
+out:
+    cleanup_tmp();
+    free(o->phonemes);
+    free(o->first_sentence);
+    return rc;
 }
