@@ -21,3 +21,10 @@ lt_cli_error(noise_shape "noise_001.npy has shape" ${LT_SAY} --voice ${LT_TINY}/
 add_test(NAME cli_say_wav COMMAND sh -c "\"$1\" say --model \"$2\" --voice \"$3\" --phonemes 'hˈɛloʊ wˈɜːld, ðɪs ɪz ɐ tˈɛst.' -o \"$4\" && od -A n -t u4 -j 24 -N 4 \"$4\" && od -A n -t u4 -j 40 -N 4 \"$4\""
   _ $<TARGET_FILE:litetts> ${LT_TINY}/kokoro-tiny.pth ${LT_TINY}/voice.pt ${CMAKE_BINARY_DIR}/cli-say.wav)
 set_tests_properties(cli_say_wav PROPERTIES PASS_REGULAR_EXPRESSION "24000[ \n]+76800")
+
+# bench smoke run on the tiny model: one JSON row per weight type with the spec's columns
+add_test(NAME cli_bench_smoke
+  COMMAND $<TARGET_FILE:litetts> bench --model ${LT_TINY}/kokoro-tiny.pth --voice ${LT_TINY}/voice.pt
+          --case ${LT_TINY}/case1 --utterance ${LT_SHARED}/kokoro-golden/bench-utterance.json --quick --threads 1 --json)
+set_tests_properties(cli_bench_smoke PROPERTIES
+  PASS_REGULAR_EXPRESSION "\"weights\": *\"q8_0\".*\"gflops_effective\"|\"gflops_effective\".*\"weights\": *\"q8_0\"")

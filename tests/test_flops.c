@@ -5,8 +5,9 @@
  * noise branch, 5 % in the decoder trunk, 3 % in ALBERT.
  *
  * The frame count comes from the README (10.15 s of audio with the recipe
- * weights); with LT_TEST_SLOW=1 the test also runs the engine on the recipe
- * model (~30 s) and takes the frames from its durations. */
+ * weights), and the test also runs the engine on the recipe model and checks
+ * its durations give those frames (a few seconds; skipped in sanitizer
+ * builds unless LT_TEST_SLOW=1, and always with LT_TEST_SLOW=0). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -117,7 +118,8 @@ static void test_per_second_and_scaling(void **state) {
 }
 
 /* The widths read from a loaded model give the same count as the official
- * derivations, on the full-size recipe model; LT_TEST_SLOW=1 also runs it. */
+ * derivations on the full-size recipe model, and the engine's durations for
+ * the 10s utterance give 136 ids and 406 frames. */
 static void test_recipe_model(void **state) {
     (void)state;
     lt_tensor_set set;
@@ -145,7 +147,18 @@ static void test_recipe_model(void **state) {
     assert_float_equal(with_m, without, without * 1e-14);
 
     const char *slow = getenv("LT_TEST_SLOW");
-    if (slow && *slow && strcmp(slow, "0")) {
+    int run_engine = !(slow && !strcmp(slow, "0"));
+#if defined(__SANITIZE_ADDRESS__)
+#define LT_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LT_TEST_ASAN 1
+#endif
+#endif
+#ifdef LT_TEST_ASAN
+    run_engine = slow && *slow && strcmp(slow, "0");
+#endif
+    if (run_engine) {
         char *ph = bench_phonemes();
         lt_voice_pack vp;
         if (lt_voice_pack_load(shared("kokoro-voices/af_heart.bin"), NULL, 2 * m->cfg.style_dim, &vp, &err))

@@ -3,7 +3,8 @@
  * The 1024-point transform of each real frame is an iterative radix-2
  * complex FFT (bit-reversal, then log2(N) butterfly passes with a twiddle
  * table exp(−2πi·k/N) computed in double), which replaces the O(N²) direct
- * DFT the parity checker used to run: ~50× faster, same values to ~1e-12.
+ * DFT the parity checker used to run (its stage-D check of tiny/case2 went
+ * from 2.5 s to 0.1 s), same values to ~1e-12 before rounding to float.
  * The mel filterbank is stored sparsely (each band's non-zero bins). */
 #include "audio/logmel.h"
 

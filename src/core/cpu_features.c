@@ -75,7 +75,7 @@ void lt_cpu_detect(lt_cpu_features *f) {
     memset(f, 0, sizeof *f);
 #if LT_X86
     unsigned a, b, c, d;
-    unsigned max = __get_cpuid_max(0, NULL);
+    unsigned max = (unsigned)__get_cpuid_max(0, NULL);
     if (max == 0) return;
     __cpuid(0, a, b, c, d);
     memcpy(f->vendor, &b, 4);
@@ -128,7 +128,7 @@ void lt_cpu_detect(lt_cpu_features *f) {
         }
     }
 
-    if (__get_cpuid_max(0x80000000u, NULL) >= 0x80000004u) {
+    if ((unsigned)__get_cpuid_max(0x80000000u, NULL) >= 0x80000004u) {
         unsigned r[12];
         for (unsigned i = 0; i < 3; i++) __cpuid(0x80000002u + i, r[4 * i], r[4 * i + 1], r[4 * i + 2], r[4 * i + 3]);
         char raw[49];
