@@ -57,7 +57,7 @@ run: deps build
 	@if [ ! -f "$(MODEL)" ]; then \
 		./build/litetts download --dir models --only weights,voices --voices $(VOICE) --retries 1 || { \
 		  echo; echo "Could not download the weights (offline?). Get kokoro-v1_0.pth, config.json and voices/*.pt"; \
-		  echo "from https://huggingface.co/hexgrad/Kokoro-82M, then run:"; \
+		  echo "from the Hugging Face repository hexgrad/Kokoro-82M (or run litetts download elsewhere), then run:"; \
 		  echo "  make run MODEL=/path/to/kokoro-v1_0.pth VOICES=/path/to/voices"; exit 1; }; \
 	fi
 	./build/litetts say --model $(MODEL) --voice $(VOICES)/$(VOICE).pt \
