@@ -258,12 +258,21 @@ static void test_manifest_urls_and_groups(void **state) {
     const lt_manifest_entry *w = lt_manifest_find_path("kokoro-v1_0.pth");
     const lt_manifest_entry *v = lt_manifest_find_voice("af_heart");
     const lt_manifest_entry *l = lt_manifest_find_path("lexicons/gb_silver.json");
+    /* default URLs: the source's official https host (product data in manifest.c), its path, the file */
+    char want[512];
+    const char *hf = lt_manifest_source_host(w->source), *gh = lt_manifest_source_host(l->source);
+    assert_true(strncmp(hf, "https://", 8) == 0 && strncmp(gh, "https://", 8) == 0 && strcmp(hf, gh) != 0);
+    assert_string_equal(lt_manifest_source_prefix(w->source), "hexgrad/Kokoro-82M/resolve/main");
+    assert_string_equal(lt_manifest_source_prefix(l->source), "hexgrad/misaki/main/misaki/data");
     assert_int_equal(lt_manifest_url(w, NULL, url, sizeof url, &err), 0);
-    assert_string_equal(url, "https://huggingface.co/hexgrad/Kokoro-82M/resolve/main/kokoro-v1_0.pth");
+    snprintf(want, sizeof want, "%s/hexgrad/Kokoro-82M/resolve/main/kokoro-v1_0.pth", hf);
+    assert_string_equal(url, want);
     assert_int_equal(lt_manifest_url(v, NULL, url, sizeof url, &err), 0);
-    assert_string_equal(url, "https://huggingface.co/hexgrad/Kokoro-82M/resolve/main/voices/af_heart.pt");
+    snprintf(want, sizeof want, "%s/hexgrad/Kokoro-82M/resolve/main/voices/af_heart.pt", hf);
+    assert_string_equal(url, want);
     assert_int_equal(lt_manifest_url(l, NULL, url, sizeof url, &err), 0);
-    assert_string_equal(url, "https://raw.githubusercontent.com/hexgrad/misaki/main/misaki/data/gb_silver.json");
+    snprintf(want, sizeof want, "%s/hexgrad/misaki/main/misaki/data/gb_silver.json", gh);
+    assert_string_equal(url, want);
     assert_int_equal(lt_manifest_url(v, "http://127.0.0.1:9/mirror//", url, sizeof url, &err), 0);
     assert_string_equal(url, "http://127.0.0.1:9/mirror/hexgrad/Kokoro-82M/resolve/main/voices/af_heart.pt");
     assert_int_equal(lt_manifest_url(l, "http://127.0.0.1:9", url, sizeof url, &err), 0);
