@@ -34,7 +34,9 @@ static int exists(const char *dir, const char *name) {
     return stat(p, &st) == 0;
 }
 
-static lt_tensor *load(lt_tensor_set *set, const char *dir, const char *name, const char *tag) {
+/* Adds DIR/NAME.npy to the set as "TAG:NAME". Returns 0 or -1 (reported).
+ * Look tensors up only after the last load: adding may move the set's array. */
+static int load(lt_tensor_set *set, const char *dir, const char *name, const char *tag) {
     char p[4096], key[LT_MAX_NAME];
     snprintf(p, sizeof p, "%s/%s.npy", dir, name);
     snprintf(key, sizeof key, "%s:%s", tag, name);
@@ -42,9 +44,21 @@ static lt_tensor *load(lt_tensor_set *set, const char *dir, const char *name, co
     if (lt_npy_read_file(p, set, key, &err)) {
         printf("FAIL %-22s cannot read: %s\n", name, err.msg);
         failures++;
-        return NULL;
+        return -1;
     }
-    return lt_tensor_set_find(set, key);
+    return 0;
+}
+
+/* golden "g:NAME" and engine "e:NAME" from one case; NULLs when either is unreadable */
+static void load_pair(lt_tensor_set *set, const char *gdir, const char *ddir, const char *name, lt_tensor **g,
+                      lt_tensor **e) {
+    *g = *e = NULL;
+    if (load(set, gdir, name, "g") || load(set, ddir, name, "e")) return;
+    char k1[LT_MAX_NAME], k2[LT_MAX_NAME];
+    snprintf(k1, sizeof k1, "g:%s", name);
+    snprintf(k2, sizeof k2, "e:%s", name);
+    *g = lt_tensor_set_find(set, k1);
+    *e = lt_tensor_set_find(set, k2);
 }
 
 static int same_shape(const lt_tensor *a, const lt_tensor *b) {
@@ -72,14 +86,8 @@ static double check_tensor(const char *gdir, const char *ddir, const char *name,
     }
     lt_tensor_set set;
     lt_tensor_set_init(&set);
-    lt_tensor *g = load(&set, gdir, name, "g"), *e = g ? load(&set, ddir, name, "e") : NULL;
-    g = lt_tensor_set_find(&set, "g:" "");
-    g = NULL;
-    char k1[LT_MAX_NAME], k2[LT_MAX_NAME];
-    snprintf(k1, sizeof k1, "g:%s", name);
-    snprintf(k2, sizeof k2, "e:%s", name);
-    g = lt_tensor_set_find(&set, k1);
-    e = lt_tensor_set_find(&set, k2);
+    lt_tensor *g, *e;
+    load_pair(&set, gdir, ddir, name, &g, &e);
     double r = -1;
     if (g && e) {
         char a[96], b[96];
@@ -145,9 +153,8 @@ static void check_spectrum(const char *gdir, const char *ddir) {
 static void check_logmel(const char *gdir, const char *ddir) {
     lt_tensor_set set;
     lt_tensor_set_init(&set);
-    lt_tensor *g = load(&set, gdir, "audio", "g"), *e = g ? load(&set, ddir, "audio", "e") : NULL;
-    g = lt_tensor_set_find(&set, "g:audio");
-    e = lt_tensor_set_find(&set, "e:audio");
+    lt_tensor *g, *e;
+    load_pair(&set, gdir, ddir, "audio", &g, &e);
     if (g && e) {
         int64_t lg = g->shape[0], le = e->shape[0];
         printf("%s %-22s %lld samples, golden %lld\n", lg == le ? "ok  " : "FAIL", "audio length", (long long)le,

@@ -144,8 +144,8 @@ int litetts_synthesize(const litetts_model *m, const litetts_voice *v, const cha
         size_t len = next_chunk(p, LITETTS_MAX_CHUNK_PHONEMES, chunk == 0);
         memcpy(buf, p, len);
         buf[len] = 0;
+        p += len;
         while (len && buf[len - 1] == ' ') buf[--len] = 0;
-        p += next_chunk(p, LITETTS_MAX_CHUNK_PHONEMES, chunk == 0);
         while (*p == ' ') p++;
         if (!len) continue;
         lt_err e;

@@ -72,7 +72,9 @@ static const char *resolve_voice(const char *voice, const char *voices_dir, cons
     return NULL;
 }
 
-static int load_hook(lt_tensor_set *set, const char *dir, const char *name, const lt_tensor **out) {
+/* Adds DIR/NAME.npy to the hook set; the caller looks tensors up after the
+ * last load (adding may move the set's array). */
+static int load_hook(lt_tensor_set *set, const char *dir, const char *name) {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s.npy", dir, name);
     lt_err err;
@@ -80,7 +82,6 @@ static int load_hook(lt_tensor_set *set, const char *dir, const char *name, cons
         fprintf(stderr, "litetts say: %s\n", err.msg);
         return -1;
     }
-    *out = lt_tensor_set_find(set, name);
     return 0;
 }
 
@@ -186,26 +187,17 @@ int lt_cmd_say(int argc, char **argv) {
     }
     if (noise_dir) {
         hooks.noise_what = noise_dir;
-        if (load_hook(&hooks_set, noise_dir, "noise_000", &hooks.noise_rand_ini) ||
-            load_hook(&hooks_set, noise_dir, "noise_001", &hooks.noise_randn))
+        if (load_hook(&hooks_set, noise_dir, "noise_000") || load_hook(&hooks_set, noise_dir, "noise_001") ||
+            (inject_f0 && (load_hook(&hooks_set, noise_dir, "F0_pred") || load_hook(&hooks_set, noise_dir, "N_pred"))) ||
+            (inject_har &&
+             (load_hook(&hooks_set, noise_dir, "har_spec") || load_hook(&hooks_set, noise_dir, "har_phase"))))
             goto done;
-        if (inject_f0 && (load_hook(&hooks_set, noise_dir, "F0_pred", &hooks.inject_f0) ||
-                          load_hook(&hooks_set, noise_dir, "N_pred", &hooks.inject_n)))
-            goto done;
-        if (inject_har && (load_hook(&hooks_set, noise_dir, "har_spec", &hooks.inject_har_spec) ||
-                           load_hook(&hooks_set, noise_dir, "har_phase", &hooks.inject_har_phase)))
-            goto done;
-        /* pointers into a set that grew may have moved: look them up again */
         hooks.noise_rand_ini = lt_tensor_set_find(&hooks_set, "noise_000");
         hooks.noise_randn = lt_tensor_set_find(&hooks_set, "noise_001");
-        if (inject_f0) {
-            hooks.inject_f0 = lt_tensor_set_find(&hooks_set, "F0_pred");
-            hooks.inject_n = lt_tensor_set_find(&hooks_set, "N_pred");
-        }
-        if (inject_har) {
-            hooks.inject_har_spec = lt_tensor_set_find(&hooks_set, "har_spec");
-            hooks.inject_har_phase = lt_tensor_set_find(&hooks_set, "har_phase");
-        }
+        hooks.inject_f0 = lt_tensor_set_find(&hooks_set, "F0_pred");
+        hooks.inject_n = lt_tensor_set_find(&hooks_set, "N_pred");
+        hooks.inject_har_spec = lt_tensor_set_find(&hooks_set, "har_spec");
+        hooks.inject_har_phase = lt_tensor_set_find(&hooks_set, "har_phase");
     }
     /* the voice row: code points of the whole string, out-of-vocab symbols included */
     int64_t ids[LT_MAX_PHONEME_CODEPOINTS + 2];

@@ -76,22 +76,18 @@ int lt_generator_forward(const lt_kokoro *m, const float *x_in, int F2, const fl
         /* upsample */
         const lt_conv_t *up = &m->ups[i];
         int pad = (up->k - u) / 2, Tup = (T - 1) * u - 2 * pad + up->k;
-        float *dst = last ? y + 1 : y; /* leave room for the reflection pad */
+        /* the last stage is reflection-padded by one column on the left: build it in tmp, then copy */
+        float *dst = last ? tmp : y;
+        rc |= lt_conv_transpose1d(x, C, T, up->w, up->b, Cn, up->k, u, pad, 0, dst, Tup);
+        snprintf(name, sizeof name, "gen_ups%d", i);
+        LT_DUMP_F32(h, name, dst, 1, Cn, Tup); /* before the pad, as recorded */
         if (last) {
-            /* conv-transpose into rows of length Tup+1 starting at offset 1 */
-            rc |= lt_conv_transpose1d(x, C, T, up->w, up->b, Cn, up->k, u, pad, 0, tmp, Tup);
-            snprintf(name, sizeof name, "gen_ups%d", i);
-            LT_DUMP_F32(h, name, tmp, 1, Cn, Tup);
             for (int ch = 0; ch < Cn; ch++) {
                 float *row = y + (int64_t)ch * (Tup + 1);
                 memcpy(row + 1, tmp + (int64_t)ch * Tup, sizeof(float) * (size_t)Tup);
                 row[0] = row[2]; /* ReflectionPad1d((1, 0)) */
             }
             Tup += 1;
-        } else {
-            rc |= lt_conv_transpose1d(x, C, T, up->w, up->b, Cn, up->k, u, pad, 0, dst, Tup);
-            snprintf(name, sizeof name, "gen_ups%d", i);
-            LT_DUMP_F32(h, name, dst, 1, Cn, Tup);
         }
         if (Tup != Tsrc) {
             free(buf);
