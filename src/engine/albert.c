@@ -12,6 +12,7 @@
 
 
 #include "engine/kernels.h"
+#include "engine/layers.h"
 #include "engine/kokoro_internal.h"
 
 int lt_albert_forward(const lt_kokoro *m, const int64_t *ids, int T, float *h) {
@@ -20,6 +21,7 @@ int lt_albert_forward(const lt_kokoro *m, const int64_t *ids, int T, float *h) {
     size_t need = (size_t)T * E + 5 * (size_t)T * H + (size_t)T * FF + (size_t)T * T;
     float *buf = malloc(sizeof(float) * need);
     if (!buf) return -1;
+    int rc = 0;
     float *x = buf, *q = x + (size_t)T * E, *k = q + (size_t)T * H, *v = k + (size_t)T * H;
     float *ctx = v + (size_t)T * H, *a = ctx + (size_t)T * H, *f = a + (size_t)T * H, *scores = f + (size_t)T * FF;
 
@@ -28,13 +30,13 @@ int lt_albert_forward(const lt_kokoro *m, const int64_t *ids, int T, float *h) {
         for (int e = 0; e < E; e++) x[(int64_t)t * E + e] = (we[e] + te[e]) + pe[e];
     }
     lt_layer_norm_rows(x, T, E, m->emb_ln_w, m->emb_ln_b, 1e-12f);
-    lt_linear_rows(x, T, E, m->emb_map.w, m->emb_map.b, H, h);
+    rc |= lt_linear_apply(&m->emb_map, x, T, h);
 
     const float scale = sqrtf((float)dh);
     for (int layer = 0; layer < c->bert_layers; layer++) {
-        lt_linear_rows(h, T, H, m->q.w, m->q.b, H, q);
-        lt_linear_rows(h, T, H, m->k.w, m->k.b, H, k);
-        lt_linear_rows(h, T, H, m->v.w, m->v.b, H, v);
+        rc |= lt_linear_apply(&m->q, h, T, q);
+        rc |= lt_linear_apply(&m->k, h, T, k);
+        rc |= lt_linear_apply(&m->v, h, T, v);
         for (int hd = 0; hd < NH; hd++) {
             /* scores [T][T] = q_h · k_hᵀ / √dh, softmax over the last axis (× 1/sum, as PyTorch) */
             if (lt_matmul_abt(q + hd * dh, H, k + hd * dh, H, T, T, dh, NULL, scores, T)) { free(buf); return -1; }
@@ -53,15 +55,15 @@ int lt_albert_forward(const lt_kokoro *m, const int64_t *ids, int T, float *h) {
                 for (int e = 0; e < dh; e++) a[(int64_t)e * T + j] = v[(int64_t)j * H + hd * dh + e];
             if (lt_matmul_abt(scores, T, a, T, T, dh, T, NULL, ctx + hd * dh, H)) { free(buf); return -1; }
         }
-        lt_linear_rows(ctx, T, H, m->attn_out.w, m->attn_out.b, H, a);
+        rc |= lt_linear_apply(&m->attn_out, ctx, T, a);
         for (int64_t i = 0; i < (int64_t)T * H; i++) a[i] += h[i];
         lt_layer_norm_rows(a, T, H, m->attn_ln_w, m->attn_ln_b, 1e-12f);
-        lt_linear_rows(a, T, H, m->ffn.w, m->ffn.b, FF, f);
+        rc |= lt_linear_apply(&m->ffn, a, T, f);
         lt_gelu_new(f, (int64_t)T * FF);
-        lt_linear_rows(f, T, FF, m->ffn_out.w, m->ffn_out.b, H, h);
+        rc |= lt_linear_apply(&m->ffn_out, f, T, h);
         for (int64_t i = 0; i < (int64_t)T * H; i++) h[i] += a[i];
         lt_layer_norm_rows(h, T, H, m->full_ln_w, m->full_ln_b, 1e-12f);
     }
     free(buf);
-    return 0;
+    return rc ? -1 : 0;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "engine/kernels.h"
+#include "engine/layers.h"
 #include "engine/kokoro_internal.h"
 
 int lt_decoder_trunk_forward(const lt_kokoro *m, const float *asr, int F, const float *f0, const float *n,
@@ -22,8 +23,8 @@ int lt_decoder_trunk_forward(const lt_kokoro *m, const float *asr, int F, const 
     if (!buf) return -1;
     float *f0d = buf, *nd = f0d + F, *res = nd + F, *cat = res + (size_t)R * F, *x = cat + big;
     int rc = 0;
-    rc |= lt_conv1d(f0, 1, 2 * F, m->f0_conv.w, m->f0_conv.b, 1, 3, 2, 1, 1, f0d);
-    rc |= lt_conv1d(n, 1, 2 * F, m->n_conv.w, m->n_conv.b, 1, 3, 2, 1, 1, nd);
+    rc |= lt_conv_apply(&m->f0_conv, f0, 2 * F, 2, 1, 1, f0d);
+    rc |= lt_conv_apply(&m->n_conv, n, 2 * F, 2, 1, 1, nd);
     LT_DUMP_F32(h, "dec_F0_down", f0d, 1, 1, F);
     LT_DUMP_F32(h, "dec_N_down", nd, 1, 1, F);
 
@@ -32,7 +33,7 @@ int lt_decoder_trunk_forward(const lt_kokoro *m, const float *asr, int F, const 
     memcpy(cat + (size_t)(D + 1) * F, nd, sizeof(float) * (size_t)F);
     rc |= lt_adain_resblk_forward(&m->encode, cat, F, s, x);
     LT_DUMP_F32(h, "dec_encode", x, 1, C, F);
-    rc |= lt_conv1d(asr, D, F, m->asr_res.w, m->asr_res.b, R, 1, 1, 0, 1, res);
+    rc |= lt_conv_apply(&m->asr_res, asr, F, 1, 0, 1, res);
     LT_DUMP_F32(h, "dec_asr_res", res, 1, R, F);
 
     for (int i = 0; i < m->n_decode && !rc; i++) {

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "engine/kernels.h"
+#include "engine/layers.h"
 #include "engine/kokoro_internal.h"
 
 /* AdaINResBlock1: n × ( xt = conv2(snake2(adain2(conv1_dil(snake1(adain1(x)))))); x += xt ).
@@ -30,10 +31,10 @@ static int resblock1_forward(const lt_adain_resblock1 *r, float *x, int T, const
         memcpy(a, x, sizeof(float) * (size_t)C * T);
         lt_style_affine(&r->adain1[i], s, gb);
         lt_adain_snake(a, C, T, gb, r->alpha1[i]);
-        rc |= lt_conv1d(a, C, T, r->convs1[i].w, r->convs1[i].b, C, k, 1, d * (k - 1) / 2, d, b);
+        rc |= lt_conv_apply(&r->convs1[i], a, T, 1, d * (k - 1) / 2, d, b);
         lt_style_affine(&r->adain2[i], s, gb);
         lt_adain_snake(b, C, T, gb, r->alpha2[i]);
-        rc |= lt_conv1d(b, C, T, r->convs2[i].w, r->convs2[i].b, C, k, 1, (k - 1) / 2, 1, a);
+        rc |= lt_conv_apply(&r->convs2[i], b, T, 1, (k - 1) / 2, 1, a);
         lt_add_inplace(x, a, (int64_t)C * T);
     }
     free(gb);
@@ -67,7 +68,7 @@ int lt_generator_forward(const lt_kokoro *m, const float *x_in, int F2, const fl
         for (int j = i + 1; j < c->n_upsamples; j++) stride_f0 *= c->upsample_rates[j];
         int nstride = last ? 1 : stride_f0, npad = last ? 0 : (stride_f0 + 1) / 2;
         int Tsrc = lt_conv1d_out_len(frames, nc->k, nstride, npad, 1);
-        rc |= lt_conv1d(har, nb, frames, nc->w, nc->b, Cn, nc->k, nstride, npad, 1, src);
+        rc |= lt_conv_apply(nc, har, frames, nstride, npad, 1, src);
         snprintf(name, sizeof name, "gen_noise_conv%d", i);
         LT_DUMP_F32(h, name, src, 1, Cn, Tsrc);
         rc |= resblock1_forward(&m->noise_res[i], src, Tsrc, s, tmp);
@@ -78,7 +79,7 @@ int lt_generator_forward(const lt_kokoro *m, const float *x_in, int F2, const fl
         int pad = (up->k - u) / 2, Tup = (T - 1) * u - 2 * pad + up->k;
         /* the last stage is reflection-padded by one column on the left: build it in tmp, then copy */
         float *dst = last ? tmp : y;
-        rc |= lt_conv_transpose1d(x, C, T, up->w, up->b, Cn, up->k, u, pad, 0, dst, Tup);
+        rc |= lt_conv_t_apply(up, x, T, u, pad, dst, Tup);
         snprintf(name, sizeof name, "gen_ups%d", i);
         LT_DUMP_F32(h, name, dst, 1, Cn, Tup); /* before the pad, as recorded */
         if (last) {
@@ -109,7 +110,7 @@ int lt_generator_forward(const lt_kokoro *m, const float *x_in, int F2, const fl
     if (rc) { free(buf); return -1; }
     lt_leaky_relu(x, (int64_t)C * T, 0.01f);
     const lt_conv *cp = &m->conv_post;
-    rc |= lt_conv1d(x, C, T, cp->w, cp->b, nb, cp->k, 1, (cp->k - 1) / 2, 1, y);
+    rc |= lt_conv_apply(cp, x, T, 1, (cp->k - 1) / 2, 1, y);
     LT_DUMP_F32(h, "gen_conv_post", y, 1, nb, T);
     int half = nb / 2;
     for (int64_t j = 0; j < (int64_t)half * T; j++) y[j] = expf(y[j]);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "engine/kernels.h"
+#include "engine/layers.h"
 #include "engine/kokoro_internal.h"
 
 void lt_dump(const lt_synth_hooks *h, const char *name, lt_dtype dtype, int ndim, const int64_t *shape,
@@ -130,14 +131,13 @@ int lt_kokoro_synthesize(const lt_kokoro *m, const char *phonemes, const float *
     if (!bert || !d_en || !d || !x || !logits || !dur || !t_en) goto oom;
     if (lt_albert_forward(m, ids, T, bert)) goto oom;
     LT_DUMP_F32(h, "bert_hidden", bert, 1, T, H);
-    lt_linear_rows(bert, T, H, m->bert_encoder.w, m->bert_encoder.b, D, d_en);
+    if (lt_linear_apply(&m->bert_encoder, bert, T, d_en)) goto oom;
     LT_DUMP_F32(h, "bert_encoder_out", d_en, 1, T, D);
     if (lt_duration_encoder_forward(m, d_en, T, s_pro, d)) goto oom;
     LT_DUMP_F32(h, "pred_text_encoder_d", d, 1, T, D + S);
-    const lt_lstm *pl = &m->pred_lstm;
-    if (lt_lstm_bidirectional(d, T, D + S, pl->hidden, pl->w_ih, pl->w_hh, pl->b_ih, pl->b_hh, x)) goto oom;
+    if (lt_lstm_apply(&m->pred_lstm, d, T, x)) goto oom;
     LT_DUMP_F32(h, "pred_lstm_x", x, 1, T, D);
-    lt_linear_rows(x, T, D, m->duration_proj.w, m->duration_proj.b, c->max_dur, logits);
+    if (lt_linear_apply(&m->duration_proj, x, T, logits)) goto oom;
     LT_DUMP_F32(h, "duration_logits", logits, 1, T, c->max_dur);
     int64_t F = 0;
     for (int t = 0; t < T; t++) {
@@ -167,10 +167,9 @@ int lt_kokoro_synthesize(const lt_kokoro *m, const char *phonemes, const float *
     }
     LT_DUMP_F32(h, "en", en, 1, W, F);
     {
-        const lt_lstm *sl = &m->shared_lstm;
         float *rows = malloc(sizeof(float) * (size_t)D * F);
         if (!rows) goto oom;
-        if (lt_lstm_bidirectional(shared, (int)F, W, sl->hidden, sl->w_ih, sl->w_hh, sl->b_ih, sl->b_hh, rows)) {
+        if (lt_lstm_apply(&m->shared_lstm, shared, (int)F, rows)) {
             free(rows);
             goto oom;
         }
@@ -230,7 +229,7 @@ int lt_kokoro_synthesize(const lt_kokoro *m, const char *phonemes, const float *
     har = malloc(sizeof(float) * (size_t)(nfft + 2) * frames);
     audio = malloc(sizeof(float) * (size_t)L);
     if (!har_src || !har || !audio) goto oom;
-    lt_harmonic_source(f0, (int)(2 * F), U, rand_ini, randn_use, m->source_linear.w, m->source_linear.b[0], har_src);
+    lt_harmonic_source(f0, (int)(2 * F), U, rand_ini, randn_use, m->source_w, m->source_b[0], har_src);
     LT_DUMP_F32(h, "gen_m_source", har_src, 1, L, 1);
     LT_DUMP_F32(h, "har_source", har_src, 1, L);
     if (h->inject_har_spec || h->inject_har_phase) {

@@ -18,11 +18,17 @@
 #include "engine/config.h"
 #include "engine/tensor.h"
 
-typedef struct lt_linear { const float *w, *b; int out, in; } lt_linear;        /* w [out][in] */
-typedef struct lt_conv { const float *w, *b; int out, in, k; } lt_conv;         /* w [out][in][k] */
-typedef struct lt_conv_t { const float *w, *b; int in, out, k; } lt_conv_t;     /* w [in][out/groups][k] */
+/* A weight matrix as stored in the file: f32, f16, bf16 or q8_0. Reduced
+ * types are never kept widened: layers.c widens one layer's weights for the
+ * duration of one call (see lt_weight_f32). Biases and vectors are float32. */
+typedef struct lt_weight { const void *p; lt_dtype dtype; } lt_weight;
+
+typedef struct lt_linear { lt_weight w; const float *b; int out, in; } lt_linear;    /* w [out][in] */
+typedef struct lt_conv { lt_weight w; const float *b; int out, in, k; } lt_conv;     /* w [out][in][k] */
+typedef struct lt_conv_t { lt_weight w; const float *b; int in, out, k; } lt_conv_t; /* w [in][out/groups][k] */
 typedef struct lt_lstm {
-    const float *w_ih[2], *w_hh[2], *b_ih[2], *b_hh[2]; /* [0] forward, [1] reverse */
+    lt_weight w_ih[2], w_hh[2];     /* [0] forward, [1] reverse */
+    const float *b_ih[2], *b_hh[2];
     int in, hidden;
 } lt_lstm;
 
@@ -80,7 +86,7 @@ typedef struct lt_kokoro {
     lt_adain_resblk encode, decode[8];
 
     /* generator */
-    lt_linear source_linear; /* 9 → 1 */
+    const float *source_w, *source_b; /* m_source.l_linear: 9 → 1, float32 (the source is exact) */
     lt_conv noise_convs[LT_MAX_UPSAMPLES];
     lt_adain_resblock1 noise_res[LT_MAX_UPSAMPLES];
     lt_conv_t ups[LT_MAX_UPSAMPLES];

@@ -49,18 +49,10 @@ oom:
     return NULL;
 }
 
-/* Find `name` (printf-style), check its rank and the dims that are >= 0 in
- * `want`; the actual dims go to `got` (may be NULL). Returns float32 data. */
-static const float *tensor(binder *b, int ndim, const int64_t *want, int64_t *got, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static const float *tensor(binder *b, int ndim, const int64_t *want, int64_t *got, const char *fmt, ...) {
+/* Find `name`, check its rank and the dims that are >= 0 in `want`; the
+ * actual dims go to `got` (may be NULL). */
+static lt_tensor *find_checked(binder *b, int ndim, const int64_t *want, int64_t *got, const char *name) {
     if (b->failed) return NULL;
-    char name[LT_MAX_NAME];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(name, sizeof name, fmt, ap);
-    va_end(ap);
     char ws[96], gs[96];
     int64_t wshape[LT_MAX_DIMS];
     for (int i = 0; i < ndim; i++) wshape[i] = want[i];
@@ -81,8 +73,47 @@ static const float *tensor(binder *b, int ndim, const int64_t *want, int64_t *go
     }
     if (got)
         for (int i = 0; i < ndim; i++) got[i] = t->shape[i];
-    if (t->dtype == LT_F32) return t->data;
-    return widen(b, t);
+    return t;
+}
+
+/* A vector or embedding (printf-style name) as float32: widened once at
+ * load when the file stores it reduced (small tensors). */
+static const float *tensor(binder *b, int ndim, const int64_t *want, int64_t *got, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static const float *tensor(binder *b, int ndim, const int64_t *want, int64_t *got, const char *fmt, ...) {
+    char name[LT_MAX_NAME];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(name, sizeof name, fmt, ap);
+    va_end(ap);
+    lt_tensor *t = find_checked(b, ndim, want, got, name);
+    if (!t) return NULL;
+    return t->dtype == LT_F32 ? t->data : widen(b, t);
+}
+
+/* A weight matrix, left in the file's type (widened per call by layers.c). */
+static lt_weight weight(binder *b, int ndim, const int64_t *want, int64_t *got, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static lt_weight weight(binder *b, int ndim, const int64_t *want, int64_t *got, const char *fmt, ...) {
+    char name[LT_MAX_NAME];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(name, sizeof name, fmt, ap);
+    va_end(ap);
+    lt_weight w = {0};
+    lt_tensor *t = find_checked(b, ndim, want, got, name);
+    if (!t) return w;
+    if (t->dtype != LT_F32 && t->dtype != LT_F16 && t->dtype != LT_BF16 && t->dtype != LT_Q8_0) {
+        b->failed = 1;
+        lt_fail(b->err, "%s: tensor '%s' has dtype %s; weights must be f32, f16, bf16 or q8_0", b->file, name,
+                lt_dtype_name(t->dtype));
+        return w;
+    }
+    w.p = t->data;
+    w.dtype = t->dtype;
+    return w;
 }
 
 #define SHAPE(...) ((const int64_t[]){__VA_ARGS__})
@@ -90,8 +121,8 @@ static const float *tensor(binder *b, int ndim, const int64_t *want, int64_t *go
 static lt_linear linear(binder *b, int out, int in, const char *prefix) {
     lt_linear l = {0};
     int64_t got[2];
-    l.w = tensor(b, 2, SHAPE(out, in), got, "%s.weight", prefix);
-    if (!l.w) return l;
+    l.w = weight(b, 2, SHAPE(out, in), got, "%s.weight", prefix);
+    if (!l.w.p) return l;
     l.out = (int)got[0];
     l.in = (int)got[1];
     l.b = tensor(b, 1, SHAPE(l.out), NULL, "%s.bias", prefix);
@@ -101,8 +132,8 @@ static lt_linear linear(binder *b, int out, int in, const char *prefix) {
 static lt_conv conv(binder *b, int out, int in, int k, int has_bias, const char *prefix) {
     lt_conv c = {0};
     int64_t got[3];
-    c.w = tensor(b, 3, SHAPE(out, in, k), got, "%s.weight", prefix);
-    if (!c.w) return c;
+    c.w = weight(b, 3, SHAPE(out, in, k), got, "%s.weight", prefix);
+    if (!c.w.p) return c;
     c.out = (int)got[0];
     c.in = (int)got[1];
     c.k = (int)got[2];
@@ -113,8 +144,8 @@ static lt_conv conv(binder *b, int out, int in, int k, int has_bias, const char 
 static lt_conv_t conv_t(binder *b, int in, int out, int k, const char *prefix) {
     lt_conv_t c = {0};
     int64_t got[3];
-    c.w = tensor(b, 3, SHAPE(in, out, k), got, "%s.weight", prefix);
-    if (!c.w) return c;
+    c.w = weight(b, 3, SHAPE(in, out, k), got, "%s.weight", prefix);
+    if (!c.w.p) return c;
     c.in = (int)got[0];
     c.out = (int)got[1];
     c.k = (int)got[2];
@@ -125,8 +156,8 @@ static lt_lstm lstm(binder *b, int in, int hidden, const char *prefix) {
     lt_lstm l = {.in = in, .hidden = hidden};
     for (int d = 0; d < 2; d++) {
         const char *sfx = d ? "_reverse" : "";
-        l.w_ih[d] = tensor(b, 2, SHAPE(4 * hidden, in), NULL, "%s.weight_ih_l0%s", prefix, sfx);
-        l.w_hh[d] = tensor(b, 2, SHAPE(4 * hidden, hidden), NULL, "%s.weight_hh_l0%s", prefix, sfx);
+        l.w_ih[d] = weight(b, 2, SHAPE(4 * hidden, in), NULL, "%s.weight_ih_l0%s", prefix, sfx);
+        l.w_hh[d] = weight(b, 2, SHAPE(4 * hidden, hidden), NULL, "%s.weight_hh_l0%s", prefix, sfx);
         l.b_ih[d] = tensor(b, 1, SHAPE(4 * hidden), NULL, "%s.bias_ih_l0%s", prefix, sfx);
         l.b_hh[d] = tensor(b, 1, SHAPE(4 * hidden), NULL, "%s.bias_hh_l0%s", prefix, sfx);
     }
@@ -263,7 +294,8 @@ static int bind_model(lt_kokoro *m, const char *file, lt_err *err) {
     m->dec_out_dim = m->decode[m->n_decode - 1].dim_out;
 
     /* generator */
-    m->source_linear = linear(b, 1, 9, "decoder.generator.m_source.l_linear");
+    m->source_w = tensor(b, 2, SHAPE(1, 9), NULL, "decoder.generator.m_source.l_linear.weight");
+    m->source_b = tensor(b, 1, SHAPE(1), NULL, "decoder.generator.m_source.l_linear.bias");
     int ch = c->upsample_initial_channel, nb = c->istft_n_fft + 2;
     if (!b->failed && m->dec_out_dim != ch)
         return lt_fail(err, "%s: decoder output has %d channels but istftnet.upsample_initial_channel is %d", file,

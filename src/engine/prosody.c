@@ -12,10 +12,12 @@
 #include <string.h>
 
 #include "engine/kernels.h"
+#include "engine/layers.h"
 #include "engine/kokoro_internal.h"
 
 void lt_style_affine(const lt_linear *fc, const float *s, float *gb) {
-    lt_linear_rows(s, 1, fc->in, fc->w, fc->b, fc->out, gb);
+    if (lt_linear_apply(fc, s, 1, gb)) /* out of memory: no style shift rather than garbage */
+        for (int i = 0; i < fc->out; i++) gb[i] = 0.0f;
 }
 
 int lt_duration_encoder_forward(const lt_kokoro *m, const float *d_en, int T, const float *s, float *d) {
@@ -28,8 +30,7 @@ int lt_duration_encoder_forward(const lt_kokoro *m, const float *d_en, int T, co
         memcpy(d + (int64_t)t * W + D, s, sizeof(float) * (size_t)S);
     }
     for (int i = 0; i < m->cfg.n_layer; i++) {
-        const lt_lstm *l = &m->dur_lstm[i];
-        if (lt_lstm_bidirectional(d, T, W, l->hidden, l->w_ih, l->w_hh, l->b_ih, l->b_hh, h)) { free(h); return -1; }
+        if (lt_lstm_apply(&m->dur_lstm[i], d, T, h)) { free(h); return -1; }
         lt_style_affine(&m->dur_aln[i], s, gb);
         lt_ada_layer_norm_rows(h, T, D, gb, 1e-5f);
         for (int t = 0; t < T; t++) memcpy(d + (int64_t)t * W, h + (int64_t)t * D, sizeof(float) * (size_t)D);
@@ -51,14 +52,14 @@ int lt_adain_resblk_forward(const lt_adain_resblk *r, const float *x, int T, con
     lt_leaky_relu(a, (int64_t)Ci * T, 0.2f);
     const float *pooled = a;
     if (r->upsample) {
-        lt_conv_transpose1d_depthwise(a, Ci, T, r->pool.w, r->pool.b, r->pool.k, 2, 1, b, T2);
+        if (lt_conv_t_depthwise_apply(&r->pool, a, T, 2, 1, b, T2)) { free(buf); return -1; }
         pooled = b;
     }
-    int rc = lt_conv1d(pooled, Ci, T2, r->conv1.w, r->conv1.b, Co, 3, 1, 1, 1, c);
+    int rc = lt_conv_apply(&r->conv1, pooled, T2, 1, 1, 1, c);
     lt_style_affine(&r->norm2, s, gb);
     lt_adain(c, Co, T2, gb);
     lt_leaky_relu(c, (int64_t)Co * T2, 0.2f);
-    rc |= lt_conv1d(c, Co, T2, r->conv2.w, r->conv2.b, Co, 3, 1, 1, 1, y);
+    rc |= lt_conv_apply(&r->conv2, c, T2, 1, 1, 1, y);
     /* shortcut: (nearest ×2) → (conv1x1) */
     const float *sc = x;
     if (r->upsample) {
@@ -67,7 +68,7 @@ int lt_adain_resblk_forward(const lt_adain_resblk *r, const float *x, int T, con
         sc = b;
     }
     if (r->learned_sc) {
-        rc |= lt_conv1d(sc, Ci, T2, r->conv1x1.w, NULL, Co, 1, 1, 0, 1, c);
+        rc |= lt_conv_apply(&r->conv1x1, sc, T2, 1, 0, 1, c);
         sc = c;
     }
     const float rs2 = 0.70710677f; /* torch.rsqrt(torch.tensor(2)) in float32 */
@@ -89,7 +90,7 @@ static int branch(const lt_kokoro *m, const lt_adain_resblk *blocks, const lt_co
         if (blocks[i].upsample) T *= 2;
         float *tmp = a; a = b; b = tmp;
     }
-    if (!rc) rc = lt_conv1d(a, proj->in, T, proj->w, proj->b, 1, 1, 1, 0, 1, out);
+    if (!rc) rc = lt_conv_apply(proj, a, T, 1, 0, 1, out);
     free(buf);
     return rc;
 }

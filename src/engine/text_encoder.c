@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "engine/kernels.h"
+#include "engine/layers.h"
 #include "engine/kokoro_internal.h"
 
 int lt_text_encoder_forward(const lt_kokoro *m, const int64_t *ids, int T, float *t_en) {
@@ -18,15 +19,14 @@ int lt_text_encoder_forward(const lt_kokoro *m, const int64_t *ids, int T, float
         for (int c = 0; c < D; c++) x[(int64_t)c * T + t] = m->text_emb[ids[t] * D + c];
     for (int i = 0; i < m->cfg.n_layer; i++) {
         const lt_conv *cv = &m->text_cnn[i];
-        if (lt_conv1d(x, D, T, cv->w, cv->b, D, cv->k, 1, (cv->k - 1) / 2, 1, y)) { free(buf); return -1; }
+        if (lt_conv_apply(cv, x, T, 1, (cv->k - 1) / 2, 1, y)) { free(buf); return -1; }
         lt_layer_norm_channels(y, D, T, m->text_ln_gamma[i], m->text_ln_beta[i], 1e-5f);
         lt_leaky_relu(y, (int64_t)D * T, 0.2f);
         float *tmp = x; x = y; y = tmp;
     }
     for (int t = 0; t < T; t++)
         for (int c = 0; c < D; c++) rows[(int64_t)t * D + c] = x[(int64_t)c * T + t];
-    const lt_lstm *l = &m->text_lstm;
-    int rc = lt_lstm_bidirectional(rows, T, D, l->hidden, l->w_ih, l->w_hh, l->b_ih, l->b_hh, y);
+    int rc = lt_lstm_apply(&m->text_lstm, rows, T, y);
     if (rc == 0)
         for (int t = 0; t < T; t++)
             for (int c = 0; c < D; c++) t_en[(int64_t)c * T + t] = y[(int64_t)t * D + c];

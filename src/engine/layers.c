@@ -1,0 +1,73 @@
+/* layers.c — layer structs → float32 kernels (see layers.h). Reduced-precision
+ * weights (f16, bf16, q8_0) stay as the file stores them; each call widens
+ * only the weights it is about to use and frees them after, so the model's
+ * resident size is the file's size, not float32's. */
+#include "engine/layers.h"
+
+#include <stdlib.h>
+
+#include "engine/kernels.h"
+#include "engine/quant.h"
+
+const float *lt_weight_f32(lt_weight w, int64_t n, float **tmp) {
+    *tmp = NULL;
+    if (w.dtype == LT_F32) return w.p;
+    float *f = malloc(sizeof(float) * (size_t)n);
+    if (!f) return NULL;
+    if (w.dtype == LT_F16) lt_f16_to_f32_row(w.p, f, (size_t)n);
+    else if (w.dtype == LT_BF16) lt_bf16_to_f32_row(w.p, f, (size_t)n);
+    else lt_q8_0_dequantize_row(w.p, f, (size_t)n);
+    *tmp = f;
+    return f;
+}
+
+int lt_linear_apply(const lt_linear *l, const float *x, int T, float *y) {
+    float *tmp;
+    const float *w = lt_weight_f32(l->w, (int64_t)l->out * l->in, &tmp);
+    if (!w) return -1;
+    lt_linear_rows(x, T, l->in, w, l->b, l->out, y);
+    free(tmp);
+    return 0;
+}
+
+int lt_conv_apply(const lt_conv *c, const float *x, int tin, int stride, int pad, int dil, float *y) {
+    float *tmp;
+    const float *w = lt_weight_f32(c->w, (int64_t)c->out * c->in * c->k, &tmp);
+    if (!w) return -1;
+    int rc = lt_conv1d(x, c->in, tin, w, c->b, c->out, c->k, stride, pad, dil, y);
+    free(tmp);
+    return rc;
+}
+
+int lt_conv_t_apply(const lt_conv_t *c, const float *x, int tin, int stride, int pad, float *y, int tout) {
+    float *tmp;
+    const float *w = lt_weight_f32(c->w, (int64_t)c->in * c->out * c->k, &tmp);
+    if (!w) return -1;
+    int rc = lt_conv_transpose1d(x, c->in, tin, w, c->b, c->out, c->k, stride, pad, 0, y, tout);
+    free(tmp);
+    return rc;
+}
+
+int lt_conv_t_depthwise_apply(const lt_conv_t *c, const float *x, int tin, int stride, int pad, float *y, int tout) {
+    float *tmp;
+    const float *w = lt_weight_f32(c->w, (int64_t)c->in * c->k, &tmp);
+    if (!w) return -1;
+    lt_conv_transpose1d_depthwise(x, c->in, tin, w, c->b, c->k, stride, pad, y, tout);
+    free(tmp);
+    return 0;
+}
+
+int lt_lstm_apply(const lt_lstm *l, const float *x, int T, float *y) {
+    int G = 4 * l->hidden, rc = -1;
+    float *tmp[4] = {0};
+    const float *w_ih[2], *w_hh[2];
+    for (int d = 0; d < 2; d++) {
+        w_ih[d] = lt_weight_f32(l->w_ih[d], (int64_t)G * l->in, &tmp[2 * d]);
+        w_hh[d] = lt_weight_f32(l->w_hh[d], (int64_t)G * l->hidden, &tmp[2 * d + 1]);
+        if (!w_ih[d] || !w_hh[d]) goto done;
+    }
+    rc = lt_lstm_bidirectional(x, T, l->in, l->hidden, w_ih, w_hh, l->b_ih, l->b_hh, y);
+done:
+    for (int i = 0; i < 4; i++) free(tmp[i]);
+    return rc;
+}

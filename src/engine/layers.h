@@ -1,0 +1,25 @@
+/* layers.h — the model's layers applied to activations: each call takes a
+ * layer struct from kokoro.h (weights in the file's type), widens reduced
+ * weights for this call only, and runs the float32 kernel of kernels.h.
+ * All return 0, or -1 when out of memory. */
+#ifndef LT_ENGINE_LAYERS_H
+#define LT_ENGINE_LAYERS_H
+
+#include "engine/kokoro.h"
+
+/* Float32 view of n weights: w.p itself for f32, else a malloc'd copy in
+ * *tmp (free it after use). NULL when out of memory. */
+const float *lt_weight_f32(lt_weight w, int64_t n, float **tmp);
+
+/* rows: y[T][out] = x[T][in]·wᵀ + b */
+int lt_linear_apply(const lt_linear *l, const float *x, int T, float *y);
+/* channel-major Conv1d: x [in][tin] → y [out][tout] */
+int lt_conv_apply(const lt_conv *c, const float *x, int tin, int stride, int pad, int dil, float *y);
+/* channel-major ConvTranspose1d (groups 1): x [in][tin] → y [out][tout] */
+int lt_conv_t_apply(const lt_conv_t *c, const float *x, int tin, int stride, int pad, float *y, int tout);
+/* depthwise ConvTranspose1d (groups = channels) */
+int lt_conv_t_depthwise_apply(const lt_conv_t *c, const float *x, int tin, int stride, int pad, float *y, int tout);
+/* bidirectional LSTM: x [T][in] → y [T][2·hidden] */
+int lt_lstm_apply(const lt_lstm *l, const float *x, int T, float *y);
+
+#endif
