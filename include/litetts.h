@@ -59,7 +59,8 @@ typedef int (*litetts_audio_fn)(void *user, const float *samples, size_t n, int 
 
 /* Synthesize misaki phonemes. Strings longer than 510 code points, or with
  * several sentences, are cut at sentence, then clause, then word boundaries;
- * the first chunk is one sentence so audio starts early. Returns the number
+ * the first chunk is the first sentence (or clause, past 100 code points) so
+ * audio starts early. Returns the number
  * of chunks delivered, or -1 on error (or when the callback stopped it:
  * then err says so). */
 int litetts_synthesize(const litetts_model *m, const litetts_voice *v, const char *phonemes,

@@ -7,7 +7,11 @@
 #include <string.h>
 
 #include "engine/kokoro.h"
+#include "text/chunk.h"
 #include "voice/voice_pack.h"
+
+/* the first chunk ends at its first sentence, or at a clause mark past this many code points */
+#define LITETTS_FIRST_CHUNK_PHONEMES 100
 
 struct litetts_model {
     lt_kokoro *k;
@@ -95,76 +99,44 @@ const float *litetts_voice_style(const litetts_voice *v, int n_codepoints) {
     return lt_voice_pack_row(&v->pack, n_codepoints);
 }
 
-/* ---- phoneme chunking ---------------------------------------------------- */
-
-static int is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
-
-/* Byte length of the next chunk of s (at most max_cp code points): the first
- * sentence if `first`, else as many whole sentences as fit; a sentence that
- * does not fit is cut after the last clause mark (, ; : —), else the last space. */
-static size_t next_chunk(const char *s, int max_cp, int first) {
-    size_t i = 0, last_sentence = 0, last_clause = 0, last_space = 0;
-    int cps = 0;
-    while (s[i]) {
-        if (!is_cont((unsigned char)s[i])) {
-            if (cps == max_cp) break;
-            cps++;
-        }
-        char c = s[i];
-        size_t next = i + 1;
-        while (s[next] && is_cont((unsigned char)s[next])) next++;
-        if ((c == '.' || c == '!' || c == '?') && (s[next] == ' ' || !s[next])) {
-            last_sentence = next;
-            if (first) return next;
-        } else if (c == ',' || c == ';' || c == ':' || !strncmp(s + i, "—", 3)) {
-            last_clause = next;
-        } else if (c == ' ') {
-            last_space = next;
-        }
-        i = next;
-    }
-    if (!s[i]) return i;
-    if (last_sentence) return last_sentence;
-    if (last_clause) return last_clause;
-    if (last_space) return last_space;
-    return i; /* one "word" longer than the model's limit: cut it */
-}
-
 int litetts_synthesize(const litetts_model *m, const litetts_voice *v, const char *phonemes,
                        const litetts_options *opts, litetts_audio_fn on_audio, void *user, litetts_error *err) {
     if (!m || !v || !phonemes) { set_err(err, "synthesize: model, voice and phonemes are required"); return -1; }
     lt_synth_hooks hooks = {.seed = opts ? opts->seed : 0};
     float speed = opts && opts->speed != 0 ? opts->speed : 1.0f;
-    const char *p = phonemes;
-    while (*p == ' ') p++;
-    if (!*p) { set_err(err, "phonemes: empty string"); return -1; }
-    int chunk = 0;
-    char buf[LITETTS_MAX_CHUNK_PHONEMES * 4 + 1];
-    while (*p) {
-        size_t len = next_chunk(p, LITETTS_MAX_CHUNK_PHONEMES, chunk == 0);
-        memcpy(buf, p, len);
-        buf[len] = 0;
-        p += len;
-        while (len && buf[len - 1] == ' ') buf[--len] = 0;
-        while (*p == ' ') p++;
-        if (!len) continue;
-        lt_err e;
+    lt_chunk_word *words = NULL;
+    int n_words = lt_chunk_split_phonemes(phonemes, &words);
+    if (n_words < 0) { set_err(err, "out of memory"); return -1; }
+    if (n_words == 0) { free(words); set_err(err, "phonemes: empty string"); return -1; }
+    lt_chunk_list chunks;
+    lt_err e;
+    if (lt_chunk_plan(words, n_words, LITETTS_MAX_CHUNK_PHONEMES, LITETTS_FIRST_CHUNK_PHONEMES, &chunks, &e)) {
+        free(words);
+        set_err(err, e.msg);
+        return -1;
+    }
+    int chunk = 0, rc = 0;
+    for (; chunk < chunks.count && rc == 0; chunk++) {
+        const char *ph = chunks.items[chunk].phonemes;
         int64_t ids[LT_MAX_PHONEME_CODEPOINTS + 2];
         int ncp = 0;
-        if (lt_kokoro_tokenize(m->k, buf, ids, LT_MAX_PHONEME_CODEPOINTS + 2, &ncp, &e) < 0) {
-            set_err(err, e.msg);
-            return -1;
-        }
         lt_synth_result r;
         hooks.seed = (opts ? opts->seed : 0) + (uint64_t)chunk;
-        if (lt_kokoro_synthesize(m->k, buf, lt_voice_pack_row(&v->pack, ncp), speed, &hooks, &r, &e)) {
+        if (lt_kokoro_tokenize(m->k, ph, ids, LT_MAX_PHONEME_CODEPOINTS + 2, &ncp, &e) < 0 ||
+            lt_kokoro_synthesize(m->k, ph, lt_voice_pack_row(&v->pack, ncp), speed, &hooks, &r, &e)) {
             set_err(err, e.msg);
-            return -1;
+            rc = -1;
+            break;
         }
         int stop = on_audio ? on_audio(user, r.audio, (size_t)r.n_samples, chunk) : 0;
         lt_synth_result_free(&r);
-        chunk++;
-        if (stop) { set_err(err, "synthesize: stopped by the audio callback"); return -1; }
+        if (stop) {
+            set_err(err, "synthesize: stopped by the audio callback");
+            rc = -1;
+        }
     }
+    lt_chunk_list_free(&chunks);
+    free(words);
+    if (rc) return -1;
     return chunk;
 }
