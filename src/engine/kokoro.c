@@ -60,6 +60,17 @@ int lt_kokoro_tokenize(const lt_kokoro *m, const char *phonemes, int64_t *ids, i
     return n;
 }
 
+int lt_kokoro_codepoint_tokens(const lt_kokoro *m, const char *phonemes, int *cp_token, int max_cp) {
+    const unsigned char *p = (const unsigned char *)phonemes;
+    int n = 0, tok = 1; /* token 0 is the leading pad */
+    while (*p && n < max_cp) {
+        uint32_t cp;
+        if (utf8_next(&p, &cp)) return -1;
+        cp_token[n++] = lt_config_token_id(&m->cfg, cp) < 0 ? -1 : tok++;
+    }
+    return n;
+}
+
 /* xoshiro256** seeded by splitmix64: uniform [0,1) and Box-Muller normals. */
 typedef struct rng { uint64_t s[4]; } rng;
 static uint64_t splitmix(uint64_t *x) {

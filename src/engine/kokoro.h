@@ -131,6 +131,11 @@ typedef struct lt_synth_result {
 int lt_kokoro_tokenize(const lt_kokoro *m, const char *phonemes, int64_t *ids, int max_ids, int *n_codepoints,
                        lt_err *err);
 
+/* For each code point of `phonemes`, the index of its token in the ids that
+ * lt_kokoro_tokenize gives (1.., after the leading pad), or -1 when the vocab
+ * drops it. Returns the number of code points written, or -1 on bad UTF-8. */
+int lt_kokoro_codepoint_tokens(const lt_kokoro *m, const char *phonemes, int *cp_token, int max_cp);
+
 /* style: one voice-pack row of 2·style_dim floats (decoder half first). */
 int lt_kokoro_synthesize(const lt_kokoro *m, const char *phonemes, const float *style, float speed,
                          const lt_synth_hooks *hooks, lt_synth_result *out, lt_err *err);
