@@ -1,0 +1,511 @@
+/* espeak_g2p.c — libespeak-ng behind one mutex (see espeak_g2p.h).
+ *
+ * Owns: espeak-ng initialisation and voice switching, the English E2M mapping
+ * (misaki's EspeakFallback table) and our rule refinements on top of it
+ * (measured by bench/g2p_per.c), misaki's EspeakG2P mapping for the other
+ * languages, punctuation preservation, and voice-name → language. */
+#include "text/espeak_g2p.h"
+
+#include <espeak-ng/speak_lib.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
+static int g_inited;
+static char g_voice[32];
+
+/* ---- languages ----------------------------------------------------------- */
+
+static const struct {
+    char code;
+    const char *espeak;
+} LANGS[] = {
+    {'a', "en-us"}, {'b', "en-gb"}, {'e', "es"}, {'f', "fr-fr"}, {'h', "hi"},
+    {'i', "it"},    {'j', "ja"},    {'p', "pt-br"}, {'z', "cmn"},
+};
+
+const char *lt_lang_espeak_name(char lang) {
+    for (size_t i = 0; i < sizeof LANGS / sizeof LANGS[0]; i++)
+        if (LANGS[i].code == lang) return LANGS[i].espeak;
+    return NULL;
+}
+
+int lt_lang_supported(char lang) { return lang && lt_lang_espeak_name(lang) != NULL; }
+
+char lt_lang_from_voice(const char *voice) {
+    if (!voice) return 0;
+    const char *base = strrchr(voice, '/');
+    base = base ? base + 1 : voice;
+    if (strlen(base) < 3 || base[2] != '_' || (base[1] != 'f' && base[1] != 'm')) return 0;
+    char c = base[0];
+    return lt_lang_supported(c) ? c : 0;
+}
+
+/* ---- espeak-ng access (caller holds g_mu) --------------------------------- */
+
+static int ensure_voice(const char *name, lt_err *err) {
+    if (!g_inited) {
+        int sr = espeak_Initialize(AUDIO_OUTPUT_RETRIEVAL, 0, NULL, espeakINITIALIZE_DONT_EXIT);
+        if (sr <= 0) return lt_fail(err, "espeak-ng: initialisation failed (is espeak-ng-data installed?)");
+        g_inited = 1;
+        g_voice[0] = 0;
+    }
+    if (strcmp(g_voice, name)) {
+        espeak_VOICE v;
+        memset(&v, 0, sizeof v);
+        v.languages = name;
+        if (espeak_SetVoiceByProperties(&v) != EE_OK)
+            return lt_fail(err, "espeak-ng: no voice for language '%s'", name);
+        snprintf(g_voice, sizeof g_voice, "%s", name);
+    }
+    return 0;
+}
+
+typedef struct sbuf {
+    char *p;
+    size_t n, cap;
+    int oom;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *s, size_t n) {
+    if (b->oom) return;
+    if (b->n + n + 1 > b->cap) {
+        size_t c = b->cap ? b->cap : 64;
+        while (b->n + n + 1 > c) c *= 2;
+        char *np = realloc(b->p, c);
+        if (!np) {
+            b->oom = 1;
+            return;
+        }
+        b->p = np;
+        b->cap = c;
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = 0;
+}
+static void sb_str(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
+
+/* Raw IPA with '^' ties, clauses joined by spaces, "(xx)" language flags removed. */
+static int ipa_locked(const char *lang, const char *text, sbuf *o, lt_err *err) {
+    if (ensure_voice(lang, err)) return -1;
+    const void *p = text;
+    int first = 1;
+    while (p && *(const char *)p) {
+        const char *s = espeak_TextToPhonemes(&p, espeakCHARS_UTF8, 0x02 | 0x80 | ('^' << 8));
+        if (!s) break;
+        /* skip language-switch flags such as (^e^n) */
+        size_t start = o->n;
+        if (!first && *s) sb_add(o, " ", 1);
+        for (const char *q = s; *q;) {
+            if (*q == '(') {
+                const char *c = strchr(q, ')');
+                if (c) {
+                    q = c + 1;
+                    continue;
+                }
+            }
+            sb_add(o, q, 1);
+            q++;
+        }
+        if (o->n > start) first = 0;
+    }
+    return o->oom ? lt_fail(err, "espeak-ng: out of memory") : 0;
+}
+
+int lt_espeak_ipa(const char *lang_name, const char *text, char *out, size_t cap, lt_err *err) {
+    sbuf o = {0};
+    pthread_mutex_lock(&g_mu);
+    int rc = ipa_locked(lang_name, text, &o, err);
+    pthread_mutex_unlock(&g_mu);
+    if (!rc) snprintf(out, cap, "%s", o.p ? o.p : "");
+    free(o.p);
+    return rc;
+}
+
+void lt_espeak_shutdown(void) {
+    pthread_mutex_lock(&g_mu);
+    if (g_inited) espeak_Terminate();
+    g_inited = 0;
+    g_voice[0] = 0;
+    pthread_mutex_unlock(&g_mu);
+}
+
+/* ---- string replacement --------------------------------------------------- */
+
+/* Replace every occurrence of old by rep in buf (in place, bounded by cap). */
+static void replace_all(char *buf, size_t cap, const char *old, const char *rep) {
+    size_t on = strlen(old), rn = strlen(rep);
+    if (!on || !strstr(buf, old)) return;
+    size_t n = strlen(buf);
+    char *tmp = malloc(n * (rn > on ? rn : on) + n + 1);
+    if (!tmp) return;
+    char *o = tmp;
+    for (const char *p = buf; *p;) {
+        if (!strncmp(p, old, on)) {
+            memcpy(o, rep, rn);
+            o += rn;
+            p += on;
+        } else
+            *o++ = *p++;
+    }
+    *o = 0;
+    snprintf(buf, cap, "%s", tmp);
+    free(tmp);
+}
+
+/* misaki EspeakFallback.E2M, longest first (stable for equal lengths). */
+static const char *const E2M_EN[][2] = {
+    {"ʔˌn\u0329", "ʔn"}, {"ʔn\u0329", "ʔn"}, {"a^ɪ", "I"}, {"a^ʊ", "W"}, {"d^ʒ", "ʤ"}, {"e^ɪ", "A"},
+    {"t^ʃ", "ʧ"},        {"ɔ^ɪ", "Y"},       {"ə^l", "ᵊl"}, {"ʲo", "jo"}, {"ʲə", "jə"},  {"e", "A"},
+    {"ʲ", ""},           {"ɚ", "əɹ"},        {"r", "ɹ"},    {"x", "k"},   {"ç", "k"},    {"ɐ", "ə"},
+    {"ɬ", "l"},          {"\u0303", ""},
+};
+
+void lt_e2m_english(const char *ipa, int british, char *out, size_t cap) {
+    snprintf(out, cap, "%s", ipa);
+    for (size_t i = 0; i < sizeof E2M_EN / sizeof E2M_EN[0]; i++) replace_all(out, cap, E2M_EN[i][0], E2M_EN[i][1]);
+    /* (\S)U+0329 → ᵊ\1 (syllabic consonant), then drop stray U+0329 */
+    {
+        size_t n = strlen(out);
+        char *tmp = malloc(2 * n + 8);
+        if (tmp) {
+            char *o = tmp;
+            for (size_t i = 0; i < n;) {
+                size_t l = 1;
+                unsigned char c = (unsigned char)out[i];
+                if (c >= 0xF0) l = 4;
+                else if (c >= 0xE0) l = 3;
+                else if (c >= 0xC0) l = 2;
+                if (i + l > n) l = n - i;
+                if (c != ' ' && i + l + 1 < n + 1 && !strncmp(out + i + l, "\u0329", 2)) {
+                    memcpy(o, "ᵊ", strlen("ᵊ"));
+                    o += strlen("ᵊ");
+                    memcpy(o, out + i, l);
+                    o += l;
+                    i += l + 2;
+                    continue;
+                }
+                memcpy(o, out + i, l);
+                o += l;
+                i += l;
+            }
+            *o = 0;
+            snprintf(out, cap, "%s", tmp);
+            free(tmp);
+        }
+        replace_all(out, cap, "\u0329", "");
+    }
+    if (british) {
+        replace_all(out, cap, "e^ə", "ɛː");
+        replace_all(out, cap, "iə", "ɪə");
+        replace_all(out, cap, "ə^ʊ", "Q");
+    } else {
+        replace_all(out, cap, "o^ʊ", "O");
+        replace_all(out, cap, "ɜːɹ", "ɜɹ");
+        replace_all(out, cap, "ɜː", "ɜɹ");
+        replace_all(out, cap, "ɪə", "iə");
+        replace_all(out, cap, "ː", "");
+    }
+    replace_all(out, cap, "o", "ɔ");
+    replace_all(out, cap, "^", "");
+}
+
+/* ---- English refinements -------------------------------------------------- */
+
+/* Rules measured on a held-out sample of misaki's gold lexicon
+ * (bench/g2p_per.c); each works on the phonemes (and stress) only, never on a
+ * list of words. Stress marks sit just before their vowel, so a vowel is
+ * unstressed when no mark precedes it. */
+#define MAXCP 512
+typedef struct cpv {
+    uint32_t c[MAXCP];
+    int n;
+} cpv;
+
+static void cp_decode(const char *s, cpv *v) {
+    v->n = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p && v->n < MAXCP) {
+        uint32_t c;
+        int l = *p < 0x80 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
+        c = l == 1 ? *p : l == 2 ? (*p & 0x1Fu) : l == 3 ? (*p & 0x0Fu) : (*p & 0x07u);
+        for (int i = 1; i < l && p[i]; i++) c = (c << 6) | (p[i] & 0x3Fu);
+        for (int i = 0; i < l && *p; i++) p++;
+        v->c[v->n++] = c;
+    }
+}
+
+static void cp_encode(const cpv *v, char *out, size_t cap) {
+    size_t o = 0;
+    for (int i = 0; i < v->n; i++) {
+        uint32_t c = v->c[i];
+        char b[4];
+        int l;
+        if (c < 0x80) b[0] = (char)c, l = 1;
+        else if (c < 0x800) b[0] = (char)(0xC0 | (c >> 6)), b[1] = (char)(0x80 | (c & 0x3F)), l = 2;
+        else if (c < 0x10000)
+            b[0] = (char)(0xE0 | (c >> 12)), b[1] = (char)(0x80 | ((c >> 6) & 0x3F)), b[2] = (char)(0x80 | (c & 0x3F)), l = 3;
+        else
+            b[0] = (char)(0xF0 | (c >> 18)), b[1] = (char)(0x80 | ((c >> 12) & 0x3F)), b[2] = (char)(0x80 | ((c >> 6) & 0x3F)),
+            b[3] = (char)(0x80 | (c & 0x3F)), l = 4;
+        if (o + (size_t)l + 1 > cap) break;
+        memcpy(out + o, b, (size_t)l);
+        o += (size_t)l;
+    }
+    if (cap) out[o < cap ? o : cap - 1] = 0;
+}
+
+static void cp_ins(cpv *v, int i, uint32_t c) {
+    if (v->n >= MAXCP) return;
+    memmove(v->c + i + 1, v->c + i, (size_t)(v->n - i) * sizeof v->c[0]);
+    v->c[i] = c;
+    v->n++;
+}
+
+static void cp_del(cpv *v, int i) {
+    memmove(v->c + i, v->c + i + 1, (size_t)(v->n - i - 1) * sizeof v->c[0]);
+    v->n--;
+}
+
+#define U_PRI 0x2C8
+#define U_SEC 0x2CC
+#define U_SCHWA 0x259
+#define U_SMALL_I 0x26A /* ɪ */
+#define U_BAR_I 0x1D7B  /* ᵻ */
+#define U_R 0x279       /* ɹ */
+#define U_UPS 0x28A     /* ʊ */
+#define U_SUP_SCHWA 0x1D4A /* ᵊ */
+#define U_ESH 0x283     /* ʃ */
+#define U_EZH 0x292     /* ʒ */
+static int is_mark(uint32_t c) { return c == U_PRI || c == U_SEC; }
+static int vowel(uint32_t c) {
+    switch (c) {
+    case 'A': case 'I': case 'O': case 'Q': case 'W': case 'Y': case 'a': case 'i': case 'u': case 0xE6: case 0x251:
+    case 0x252: case 0x254: case 0x259: case 0x25B: case 0x25C: case 0x26A: case 0x28A: case 0x28C: case 0x1D7B:
+    case 0x1D4A: return 1;
+    default: return 0;
+    }
+}
+static int in_set(uint32_t c, const char *set) {
+    cpv v;
+    cp_decode(set, &v);
+    for (int i = 0; i < v.n; i++)
+        if (v.c[i] == c) return 1;
+    return 0;
+}
+/* index of the next non-mark code point after i, or -1 */
+static int next_cp(const cpv *v, int i) {
+    for (int j = i + 1; j < v->n; j++)
+        if (!is_mark(v->c[j])) return j;
+    return -1;
+}
+static int is_last(const cpv *v, int i) { return next_cp(v, i) < 0; }
+
+static void refine_en(const char *word, int british, char *ps, size_t cap) {
+    (void)word;
+    cpv v;
+    cp_decode(ps, &v);
+    /* 1. ɚ before ɹ: misaki's mapping gives əɹɹ; one ɹ */
+    for (int i = 1; i < v.n; i++) {
+        int j = next_cp(&v, i);
+        if (v.c[i] == U_R && v.c[i - 1] == U_SCHWA && j > 0 && v.c[j] == U_R) cp_del(&v, i);
+    }
+    for (int i = 0; i < v.n; i++) {
+        int stressed = i > 0 && is_mark(v.c[i - 1]);
+        if (stressed) continue;
+        int j = next_cp(&v, i);
+        uint32_t nx = j >= 0 ? v.c[j] : 0;
+        int nx_last = j >= 0 && is_last(&v, j);
+        if (v.c[i] == U_BAR_I && !british) {
+            /* 2. ᵻ stays only in the -ed/-es/-est endings */
+            int keep = (nx == 'd' || nx == 'z') && nx_last;
+            if (nx == 's' && j >= 0) {
+                int k = next_cp(&v, j);
+                keep |= k >= 0 && v.c[k] == 't' && is_last(&v, k);
+            }
+            if (!keep) v.c[i] = U_SCHWA;
+        } else if (v.c[i] == U_SMALL_I) {
+            /* 3. unstressed ɪ: before a vowel it is i; inside a word before
+             *    these consonants it is reduced to ə; final -ɪt/-ɪn too */
+            if (j >= 0 && vowel(nx)) v.c[i] = 'i';
+            else if (j >= 0 && !nx_last && in_set(nx, "kltɾvdfpɹbɡ")) v.c[i] = U_SCHWA;
+            else if (nx_last && in_set(nx, "tn")) v.c[i] = U_SCHWA;
+            /* -iest: the ending's vowel is ᵻ, as misaki's -est */
+            else if (!british && nx == 's' && i > 0 && v.c[i - 1] == 'i') {
+                int k = next_cp(&v, j);
+                if (k >= 0 && v.c[k] == 't' && is_last(&v, k)) v.c[i] = U_BAR_I;
+            }
+        } else if (v.c[i] == U_UPS && i > 0 && v.c[i - 1] == 'j' && nx != U_R) {
+            /* 4. unstressed jʊ (-ular, -ulate) is jə */
+            v.c[i] = U_SCHWA;
+        } else if (v.c[i] == 'u' && (nx == U_SCHWA || nx == U_SUP_SCHWA) && i > 0 && !vowel(v.c[i - 1])) {
+            /* 5. unstressed u before a schwa: -ual, -uous are əw */
+            v.c[i] = U_SCHWA;
+            v.c[j] = U_SCHWA;
+            cp_ins(&v, i + 1, 'w');
+        }
+    }
+    /* 6. syllabic ᵊl before a vowel is əl (-ally, -alling), except -ically's kᵊl */
+    for (int i = 1; i + 1 < v.n; i++)
+        if (v.c[i] == U_SUP_SCHWA && v.c[i + 1] == 'l' && v.c[i - 1] != 'k') {
+            int j = next_cp(&v, i + 1);
+            if (j >= 0 && vowel(v.c[j])) v.c[i] = U_SCHWA;
+        }
+    /* 7. -ʃənəl (-tional) is ʃᵊnəl */
+    for (int i = 1; i + 3 < v.n; i++)
+        if ((v.c[i - 1] == U_ESH || v.c[i - 1] == U_EZH) && v.c[i] == U_SCHWA && v.c[i + 1] == 'n' &&
+            v.c[i + 2] == U_SCHWA && v.c[i + 3] == 'l')
+            v.c[i] = U_SUP_SCHWA;
+    /* 8. final -ənt/-əns after s, t, d, z is syllabic: -ᵊnt, -ᵊns (-ent, -ence) */
+    for (int i = 1; i + 2 < v.n; i++)
+        if (v.c[i] == U_SCHWA && in_set(v.c[i - 1], "stdz") && v.c[i + 1] == 'n' && (v.c[i + 2] == 't' || v.c[i + 2] == 's') &&
+            (i + 3 == v.n || (i + 4 == v.n && v.c[i + 3] == 's')))
+            v.c[i] = U_SUP_SCHWA;
+    /* 9. -ically: espeak-ng's final əkli is əkᵊli */
+    if (v.n >= 4 && v.c[v.n - 1] == 'i' && v.c[v.n - 2] == 'l' && v.c[v.n - 3] == 'k' && v.c[v.n - 4] == U_SCHWA)
+        cp_ins(&v, v.n - 2, U_SUP_SCHWA);
+    cp_encode(&v, ps, cap);
+}
+
+int lt_espeak_en_word(const char *word, int british, int raw, char *out, size_t cap, lt_err *err) {
+    sbuf o = {0};
+    pthread_mutex_lock(&g_mu);
+    int rc = ipa_locked(british ? "en-gb" : "en-us", word, &o, err);
+    pthread_mutex_unlock(&g_mu);
+    if (rc) {
+        free(o.p);
+        return -1;
+    }
+    char ipa[1024];
+    snprintf(ipa, sizeof ipa, "%s", o.p ? o.p : "");
+    free(o.p);
+    lt_e2m_english(ipa, british, out, cap);
+    replace_all(out, cap, "ʔ", "t");
+    if (!raw && !british) refine_en(word, british, out, cap); /* measured: the rules help US only */
+    return 0;
+}
+
+/* ---- other languages ------------------------------------------------------ */
+
+/* misaki EspeakG2P e2m (Kokoro v1.0: no nasal-vowel letters). */
+static const char *const E2M_OTHER[][2] = {
+    {"a^ɪ", "I"}, {"a^ʊ", "W"}, {"d^z", "ʣ"}, {"d^ʒ", "ʤ"}, {"e^ɪ", "A"}, {"o^ʊ", "O"},
+    {"ə^ʊ", "Q"}, {"s^s", "S"}, {"t^s", "ʦ"}, {"t^ʃ", "ʧ"}, {"ɔ^ɪ", "Y"},
+};
+
+/* Japanese/Mandarin clean-up: affricates to Kokoro's letters, tone letters to
+ * arrows, diacritics outside the vocabulary removed. */
+static const char *const CJK_MAP[][2] = {
+    {"t^ɕ", "ʨ"}, {"d^ʑ", "ʥ"}, {"t^s", "ʦ"}, {"ä", "a"},   {"˥˩", "↘"}, {"˧˥", "↗"}, {"˨˩˦", "↓"},
+    {"˨˩", "↓"},  {"˥˥", "→"},  {"˥", "→"},   {"˧", ""},    {"˨", ""},   {"˩", ""},   {"\u031E", ""},
+    {"\u031D", ""}, {"\u0325", ""}, {"\u0308", ""}, {"\u032A", ""}, {"\u0339", ""}, {"\u031C", ""}, {".", ""},
+};
+
+static void map_other(char lang, char *s, size_t cap) {
+    if (lang == 'j' || lang == 'z')
+        for (size_t i = 0; i < sizeof CJK_MAP / sizeof CJK_MAP[0]; i++) replace_all(s, cap, CJK_MAP[i][0], CJK_MAP[i][1]);
+    for (size_t i = 0; i < sizeof E2M_OTHER / sizeof E2M_OTHER[0]; i++) replace_all(s, cap, E2M_OTHER[i][0], E2M_OTHER[i][1]);
+    replace_all(s, cap, "^", "");
+    replace_all(s, cap, "-", "");
+    if (lang == 'z') /* tone numbers from pinyin-like readings */
+        for (char d = '0'; d <= '9'; d++) {
+            char k[2] = {d, 0};
+            replace_all(s, cap, k, "");
+        }
+}
+
+/* Punctuation kept in place (with the mapping Kokoro's pipeline applies). */
+static const char *punct_at(const char *p, size_t *len) {
+    static const char *const P[][2] = {
+        {"«", "“"}, {"»", "”"}, {"“", "“"}, {"”", "”"}, {"…", "…"}, {"—", "—"}, {"–", "—"}, {"¡", ""},
+        {"¿", ""},  {"。", "."}, {"、", ","}, {"，", ","}, {"！", "!"}, {"？", "?"}, {"：", ":"}, {"；", ";"},
+        {"（", "("}, {"）", ")"}, {"「", "“"}, {"」", "”"},
+    };
+    for (size_t i = 0; i < sizeof P / sizeof P[0]; i++) {
+        size_t n = strlen(P[i][0]);
+        if (!strncmp(p, P[i][0], n)) {
+            *len = n;
+            return P[i][1];
+        }
+    }
+    if (strchr(";:,.!?\"()", *p) && *p) {
+        static char one[2];
+        one[0] = *p;
+        one[1] = 0;
+        *len = 1;
+        return one;
+    }
+    return NULL;
+}
+
+int lt_espeak_phonemize_text(char lang, const char *text, char **out, lt_err *err) {
+    const char *name = lt_lang_espeak_name(lang);
+    if (!name) return lt_fail(err, "phonemize: unknown language code '%c' (use one of a b e f h i j p z)", lang ? lang : '?');
+    sbuf res = {0};
+    sb_add(&res, "", 0);
+    sbuf chunk = {0};
+    const char *p = text;
+    int rc = 0;
+    while (!rc) {
+        size_t plen = 0;
+        const char *pm = *p ? punct_at(p, &plen) : NULL;
+        if (*p && !pm) {
+            sb_add(&chunk, p, 1);
+            p++;
+            continue;
+        }
+        /* flush the text before the punctuation mark (or the end) */
+        if (chunk.n) {
+            int blank = 1;
+            for (size_t i = 0; i < chunk.n; i++)
+                if (chunk.p[i] != ' ' && chunk.p[i] != '\t' && chunk.p[i] != '\n' && chunk.p[i] != '\r') blank = 0;
+            if (!blank) {
+                sbuf ipa = {0};
+                pthread_mutex_lock(&g_mu);
+                rc = ipa_locked(name, chunk.p, &ipa, err);
+                pthread_mutex_unlock(&g_mu);
+                if (!rc && ipa.p) {
+                    size_t cap = ipa.n * 3 + 64;
+                    char *m = malloc(cap);
+                    if (!m) rc = lt_fail(err, "phonemize: out of memory");
+                    else {
+                        snprintf(m, cap, "%s", ipa.p);
+                        map_other(lang, m, cap);
+                        if (chunk.p[0] == ' ' && res.n && res.p[res.n - 1] != ' ' && res.p[res.n - 1] != '(' &&
+                            strcmp(res.p + res.n - (res.n >= 3 ? 3 : res.n), "“"))
+                            sb_add(&res, " ", 1);
+                        sb_str(&res, m);
+                        free(m);
+                    }
+                }
+                free(ipa.p);
+            } else if (res.n && res.p[res.n - 1] != ' ')
+                sb_add(&res, " ", 1);
+            chunk.n = 0;
+            chunk.p[0] = 0;
+        }
+        if (!*p) break;
+        sb_str(&res, pm);
+        p += plen;
+    }
+    free(chunk.p);
+    if (rc) {
+        free(res.p);
+        return -1;
+    }
+    if (res.oom) {
+        free(res.p);
+        return lt_fail(err, "phonemize: out of memory");
+    }
+    /* trim */
+    while (res.n && res.p[res.n - 1] == ' ') res.p[--res.n] = 0;
+    size_t lead = 0;
+    while (res.p[lead] == ' ') lead++;
+    memmove(res.p, res.p + lead, res.n - lead + 1);
+    *out = res.p;
+    return 0;
+}
