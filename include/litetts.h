@@ -66,6 +66,33 @@ typedef int (*litetts_audio_fn)(void *user, const float *samples, size_t n, int 
 int litetts_synthesize(const litetts_model *m, const litetts_voice *v, const char *phonemes,
                        const litetts_options *opts, litetts_audio_fn on_audio, void *user, litetts_error *err);
 
+/* ---- text ---------------------------------------------------------------
+ * A text front-end for one language: normalisation (numbers, money, dates,
+ * units, URLs, abbreviations, Markdown, …), misaki's lexicons and espeak-ng.
+ * lang: a (US) b (UK) e f h i j p z; 0 = a. lexicon_dir: misaki's
+ * {us,gb}_{gold,silver}.json (NULL = espeak-ng only, lower quality). Use one
+ * handle per thread. */
+typedef struct litetts_text litetts_text;
+litetts_text *litetts_text_open(char lang, const char *lexicon_dir, litetts_error *err);
+void litetts_text_free(litetts_text *t);
+/* The language a voice name implies: af_/am_ → a, bf_/bm_ → b, ef_ → e, …; 0 if none. */
+char litetts_lang_of_voice(const char *voice_name);
+/* Text → misaki phonemes (malloc'd; free() it), or NULL on error. */
+char *litetts_phonemize(litetts_text *t, const char *text, litetts_error *err);
+
+/* A spoken word: its bytes in the input text and when it is heard. */
+typedef struct litetts_word {
+    size_t start, end;           /* byte span of the input text ("$100" for "one hundred dollars") */
+    double start_time, end_time; /* seconds from the first sample */
+} litetts_word;
+typedef int (*litetts_word_fn)(void *user, const litetts_word *w);
+
+/* Text → audio, chunk by chunk as litetts_synthesize; on_word (may be NULL)
+ * gets each word's timing before its chunk's audio. Returns chunks or -1. */
+int litetts_synthesize_text(const litetts_model *m, const litetts_voice *v, litetts_text *t, const char *text,
+                            const litetts_options *opts, litetts_audio_fn on_audio, litetts_word_fn on_word,
+                            void *user, litetts_error *err);
+
 const char *litetts_version(void);
 
 #ifdef __cplusplus

@@ -28,3 +28,11 @@ add_test(NAME cli_bench_smoke
           --case ${LT_TINY}/case1 --utterance ${LT_SHARED}/kokoro-golden/bench-utterance.json --quick --threads 1 --json)
 set_tests_properties(cli_bench_smoke PROPERTIES
   PASS_REGULAR_EXPRESSION "\"weights\": *\"q8_0\".*\"gflops_effective\"|\"gflops_effective\".*\"weights\": *\"q8_0\"")
+
+# text end to end: normalised, phonemised, chunked, spoken; word times point back at the input
+add_test(NAME cli_say_text
+  COMMAND sh -c "\"$1\" say --model \"$2\" --voice \"$3\" --lexicon-dir \"$4\" --text 'Dr. Smith paid $100 on Jan 5th, 2024.' -o \"$5.wav\" --timestamps \"$5.json\" && cat \"$5.json\""
+  _ $<TARGET_FILE:litetts> ${LT_TINY}/kokoro-tiny.pth ${LT_TINY}/voices/af_bella.pt ${LT_SHARED}/misaki-lexicon ${CMAKE_BINARY_DIR}/cli-say-text)
+set_tests_properties(cli_say_text PROPERTIES
+  PASS_REGULAR_EXPRESSION "\"word\": \"\\$100\",[^}]*\"phonemes\": \"h\\\\u02C8\\\\u028Cnd\\\\u0279\\\\u0259d\"")
+lt_cli_error(text_with_hooks "parity hooks" ${LT_SAY} --voice ${LT_TINY}/voice.pt --text "Hi." --noise-dir ${LT_TINY}/case1)

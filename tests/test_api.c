@@ -161,6 +161,59 @@ static void test_errors(void **state) {
     litetts_model_free(m);
 }
 
+typedef struct words_seen {
+    int n;
+    litetts_word w[64];
+} words_seen;
+
+/* audio (first member, so `collect` can take the same pointer) and words */
+typedef struct audio_and_words {
+    collected c;
+    words_seen ws;
+} audio_and_words;
+
+static int collect_word(void *user, const litetts_word *w) {
+    words_seen *ws = &((audio_and_words *)user)->ws;
+    if (ws->n < 64) ws->w[ws->n++] = *w;
+    return 0;
+}
+
+static void test_text_front_end(void **state) {
+    (void)state;
+    char lex[2048];
+    snprintf(lex, sizeof lex, "%s/../misaki-lexicon", golden);
+    litetts_error err;
+    litetts_text *t = litetts_text_open('a', lex, &err);
+    if (!t) fail_msg("%s", err.message);
+    char *ph = litetts_phonemize(t, "Hello world.", &err);
+    assert_non_null(ph);
+    assert_string_equal(ph, "həlˈO wˈɜɹld.");
+    free(ph);
+    assert_int_equal(litetts_lang_of_voice("bf_emma"), 'b');
+
+    litetts_model *m = tiny();
+    litetts_voice *v = voice(m, "voices/af_bella.pt");
+    const char *text = "It costs $100. Call me at 5 pm!";
+    audio_and_words both = {0};
+    int n = litetts_synthesize_text(m, v, t, text, NULL, collect, collect_word, &both, &err);
+    if (n < 0) fail_msg("%s", err.message);
+    assert_int_equal(n, 2); /* the first sentence alone, then the rest */
+    /* "$100" is read as three words, each pointing back at the same 4 input bytes */
+    int dollars = 0;
+    for (int i = 0; i < both.ws.n; i++) {
+        const litetts_word *w = &both.ws.w[i];
+        assert_true(w->end_time >= w->start_time);
+        if (i) assert_true(w->start_time >= both.ws.w[i - 1].end_time);
+        assert_true(w->end_time * 24000 <= (double)both.c.total);
+        if (!strncmp(text + w->start, "$100", 4) && w->end - w->start <= 5) dollars++;
+    }
+    assert_int_equal(dollars, 3);
+    free(both.c.audio);
+    litetts_voice_free(v);
+    litetts_model_free(m);
+    litetts_text_free(t);
+}
+
 int main(void) {
     const char *shared = getenv("LT_SHARED");
     snprintf(golden, sizeof golden, "%s/kokoro-golden", shared ? shared : "../shared");
@@ -169,6 +222,7 @@ int main(void) {
         cmocka_unit_test(test_chunks_at_sentences_and_limit),
         cmocka_unit_test(test_blend_is_weighted_mean),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_text_front_end),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

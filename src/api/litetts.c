@@ -7,11 +7,11 @@
 #include <string.h>
 
 #include "engine/kokoro.h"
+#include "api/speak.h"
 #include "text/chunk.h"
+#include "text/espeak_g2p.h"
+#include "text/frontend.h"
 #include "voice/voice_pack.h"
-
-/* the first chunk ends at its first sentence, or at a clause mark past this many code points */
-#define LITETTS_FIRST_CHUNK_PHONEMES 100
 
 struct litetts_model {
     lt_kokoro *k;
@@ -99,44 +99,81 @@ const float *litetts_voice_style(const litetts_voice *v, int n_codepoints) {
     return lt_voice_pack_row(&v->pack, n_codepoints);
 }
 
+typedef struct chunk_sink {
+    litetts_audio_fn fn;
+    litetts_word_fn word_fn;
+    void *user;
+} chunk_sink;
+
+static int forward_audio(void *user, const float *x, int64_t n, int chunk) {
+    chunk_sink *s = user;
+    return s->fn ? s->fn(s->user, x, (size_t)n, chunk) : 0;
+}
+
+static int forward_word(void *user, const lt_spoken_word *w) {
+    chunk_sink *s = user;
+    litetts_word lw = {w->src_start, w->src_end, w->start_time, w->end_time};
+    return s->word_fn ? s->word_fn(s->user, &lw) : 0;
+}
+
+struct litetts_text {
+    lt_frontend *fe;
+};
+
+litetts_text *litetts_text_open(char lang, const char *lexicon_dir, litetts_error *err) {
+    litetts_text *t = calloc(1, sizeof *t);
+    if (!t) { set_err(err, "out of memory"); return NULL; }
+    lt_err e;
+    lt_frontend_opts o = {.lang = lang, .lexicon_dir = lexicon_dir, .quiet = 1};
+    t->fe = lt_frontend_new(&o, &e);
+    if (!t->fe) {
+        set_err(err, e.msg);
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void litetts_text_free(litetts_text *t) {
+    if (!t) return;
+    lt_frontend_free(t->fe);
+    free(t);
+}
+
+char litetts_lang_of_voice(const char *voice_name) { return lt_lang_from_voice(voice_name); }
+
+char *litetts_phonemize(litetts_text *t, const char *text, litetts_error *err) {
+    char *out = NULL;
+    lt_err e;
+    if (!t || !text) { set_err(err, "phonemize: text handle and text are required"); return NULL; }
+    if (lt_frontend_phonemize(t->fe, text, &out, &e)) set_err(err, e.msg);
+    return out;
+}
+
+int litetts_synthesize_text(const litetts_model *m, const litetts_voice *v, litetts_text *t, const char *text,
+                            const litetts_options *opts, litetts_audio_fn on_audio, litetts_word_fn on_word,
+                            void *user, litetts_error *err) {
+    if (!m || !v || !t || !text) { set_err(err, "synthesize: model, voice, text handle and text are required"); return -1; }
+    chunk_sink sink = {on_audio, on_word, user};
+    lt_err e;
+    int n = lt_speak_text(m->k, &v->pack, t->fe, text, opts && opts->speed != 0 ? opts->speed : 1.0f,
+                          opts ? opts->seed : 0, forward_audio, on_word ? forward_word : NULL, &sink, &e);
+    if (n < 0) set_err(err, e.msg);
+    return n;
+}
+
 int litetts_synthesize(const litetts_model *m, const litetts_voice *v, const char *phonemes,
                        const litetts_options *opts, litetts_audio_fn on_audio, void *user, litetts_error *err) {
     if (!m || !v || !phonemes) { set_err(err, "synthesize: model, voice and phonemes are required"); return -1; }
-    lt_synth_hooks hooks = {.seed = opts ? opts->seed : 0};
     float speed = opts && opts->speed != 0 ? opts->speed : 1.0f;
     lt_chunk_word *words = NULL;
     int n_words = lt_chunk_split_phonemes(phonemes, &words);
     if (n_words < 0) { set_err(err, "out of memory"); return -1; }
     if (n_words == 0) { free(words); set_err(err, "phonemes: empty string"); return -1; }
-    lt_chunk_list chunks;
+    chunk_sink sink = {on_audio, NULL, user};
     lt_err e;
-    if (lt_chunk_plan(words, n_words, LITETTS_MAX_CHUNK_PHONEMES, LITETTS_FIRST_CHUNK_PHONEMES, &chunks, &e)) {
-        free(words);
-        set_err(err, e.msg);
-        return -1;
-    }
-    int chunk = 0, rc = 0;
-    for (; chunk < chunks.count && rc == 0; chunk++) {
-        const char *ph = chunks.items[chunk].phonemes;
-        int64_t ids[LT_MAX_PHONEME_CODEPOINTS + 2];
-        int ncp = 0;
-        lt_synth_result r;
-        hooks.seed = (opts ? opts->seed : 0) + (uint64_t)chunk;
-        if (lt_kokoro_tokenize(m->k, ph, ids, LT_MAX_PHONEME_CODEPOINTS + 2, &ncp, &e) < 0 ||
-            lt_kokoro_synthesize(m->k, ph, lt_voice_pack_row(&v->pack, ncp), speed, &hooks, &r, &e)) {
-            set_err(err, e.msg);
-            rc = -1;
-            break;
-        }
-        int stop = on_audio ? on_audio(user, r.audio, (size_t)r.n_samples, chunk) : 0;
-        lt_synth_result_free(&r);
-        if (stop) {
-            set_err(err, "synthesize: stopped by the audio callback");
-            rc = -1;
-        }
-    }
-    lt_chunk_list_free(&chunks);
+    int n = lt_speak_words(m->k, &v->pack, words, n_words, speed, opts ? opts->seed : 0, forward_audio, NULL, &sink, &e);
     free(words);
-    if (rc) return -1;
-    return chunk;
+    if (n < 0) set_err(err, e.msg);
+    return n;
 }

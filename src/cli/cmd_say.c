@@ -2,6 +2,8 @@
  * hooks the golden tests use (--noise-dir, --inject-f0, --inject-harmonics,
  * --dump-dir). */
 #include <getopt.h>
+#include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,17 +13,25 @@
 #include "cli/commands.h"
 #include "engine/kokoro.h"
 #include "engine/npy.h"
+#include "api/speak.h"
+#include "text/espeak_g2p.h"
+#include "text/frontend.h"
 #include "voice/voice_pack.h"
 
 static void usage(FILE *f) {
     fprintf(f,
-            "usage: litetts say --model FILE --voice FILE|NAME --phonemes \"...\" -o out.wav|out.npy [options]\n"
+            "usage: litetts say --model FILE --voice FILE|NAME (--phonemes \"...\" | --text \"...\") -o out.wav|out.npy [options]\n"
             "\n"
             "  --model FILE        kokoro-v1_0.pth, a .gguf from `litetts convert`, or any Kokoro checkpoint\n"
             "  --config FILE       config.json (default: beside the model; a .gguf carries its own)\n"
             "  --voice FILE|NAME   voice pack (.pt, raw .bin, or NAME looked up in --voices / beside the model)\n"
             "  --voices DIR        folder of voice packs for NAME lookups (default: <model dir>/voices)\n"
             "  --phonemes TEXT     misaki phonemes, at most 510 code points\n"
+            "  --text TEXT         plain text instead: normalised, phonemised, cut into chunks, concatenated\n"
+            "  --lang L            a b e f h i j p z (default: from the voice name's prefix, else a)\n"
+            "  --lexicon-dir DIR   misaki's lexicons (default $LITETTS_LEXICON_DIR, else <model dir>/lexicons)\n"
+            "  --normalize LIST    normalisation groups, e.g. \"-web,-acronyms\" (see `litetts normalize --help`)\n"
+            "  --timestamps FILE   with --text: word timings as JSON (word, phonemes, source span, start/end s)\n"
             "  --speed S           0.25 .. 4 (default 1)\n"
             "  --seed N            seed of the random source (default 0); same seed, same audio\n"
             "  -o, --output FILE   .wav (24 kHz, 16-bit) or .npy (float32 samples)\n"
@@ -90,13 +100,83 @@ static int ends_with(const char *s, const char *sfx) {
     return a >= b && strcmp(s + a - b, sfx) == 0;
 }
 
+/* "voices/af_heart.pt" → "af_heart.pt": the language comes from the file name's prefix */
+static const char *voice_name(const char *voice) {
+    const char *slash = strrchr(voice, '/');
+    return slash ? slash + 1 : voice;
+}
+
+/* misaki's lexicons: $LITETTS_LEXICON_DIR, else <model dir>/lexicons (where `litetts download` puts them) */
+static const char *default_lexicon_dir(const char *model, char *buf, size_t len) {
+    const char *env = getenv("LITETTS_LEXICON_DIR");
+    if (env && *env) return env;
+    const char *slash = strrchr(model, '/');
+    snprintf(buf, len, "%.*slexicons", slash ? (int)(slash - model) + 1 : 0, model);
+    return buf;
+}
+
+/* collects every chunk's audio into one buffer and the word timings into JSON */
+typedef struct text_sink {
+    const char *text;
+    lt_synth_result *res;
+    json_t *times;
+    int oom;
+} text_sink;
+
+static int sink_audio(void *user, const float *x, int64_t n, int chunk) {
+    (void)chunk;
+    text_sink *s = user;
+    float *a = realloc(s->res->audio, sizeof(float) * (size_t)(s->res->n_samples + n));
+    if (!a) return s->oom = 1;
+    memcpy(a + s->res->n_samples, x, sizeof(float) * (size_t)n);
+    s->res->audio = a;
+    s->res->n_samples += n;
+    return 0;
+}
+
+static int sink_word(void *user, const lt_spoken_word *w) {
+    text_sink *s = user;
+    json_array_append_new(s->times, json_pack("{s:s%, s:s%, s:I, s:I, s:f, s:f}", "word", s->text + w->src_start,
+                                              w->src_end - w->src_start, "phonemes", w->ph, w->ph_len, "start",
+                                              (json_int_t)w->src_start, "end", (json_int_t)w->src_end, "start_time",
+                                              w->start_time, "end_time", w->end_time));
+    return 0;
+}
+
+/* Text → audio (all chunks concatenated into *res); word timings (seconds,
+ * source byte spans) to a JSON file if asked. */
+static int say_text(const lt_kokoro *m, const lt_voice_pack *pack, const char *text, char lang, const char *lexicon_dir,
+                    const char *normalize, float speed, uint64_t seed, const char *timestamps, lt_synth_result *res) {
+    lt_err err;
+    lt_frontend_opts fo = {.lang = lang, .lexicon_dir = lexicon_dir, .normalize = normalize};
+    lt_frontend *fe = lt_frontend_new(&fo, &err);
+    if (!fe) {
+        fprintf(stderr, "litetts say: %s\n", err.msg);
+        return -1;
+    }
+    memset(res, 0, sizeof *res);
+    text_sink sink = {.text = text, .res = res, .times = json_array()};
+    int rc = lt_speak_text(m, pack, fe, text, speed, seed, sink_audio, sink_word, &sink, &err) < 0 ? -1 : 0;
+    if (rc) fprintf(stderr, "litetts say: %s\n", sink.oom ? "out of memory" : err.msg);
+    if (!rc && timestamps && json_dump_file(sink.times, timestamps, JSON_INDENT(1) | JSON_ENSURE_ASCII) != 0) {
+        fprintf(stderr, "litetts say: cannot write --timestamps file '%s'\n", timestamps);
+        rc = -1;
+    }
+    json_decref(sink.times);
+    lt_frontend_free(fe);
+    return rc;
+}
+
 int lt_cmd_say(int argc, char **argv) {
     const char *model = NULL, *config = NULL, *voice = NULL, *voices_dir = NULL, *phonemes = NULL, *output = NULL;
     const char *noise_dir = NULL, *dump_dir = NULL;
+    const char *text = NULL, *lexicon_dir = NULL, *normalize = NULL, *timestamps = NULL;
+    char lang = 0;
     double speed = 1.0;
     unsigned long long seed = 0;
     int inject_f0 = 0, inject_har = 0;
-    enum { O_MODEL = 256, O_CONFIG, O_VOICE, O_VOICES, O_PHON, O_SPEED, O_SEED, O_NOISE, O_INJF0, O_INJHAR, O_DUMP };
+    enum { O_MODEL = 256, O_CONFIG, O_VOICE, O_VOICES, O_PHON, O_SPEED, O_SEED, O_NOISE, O_INJF0, O_INJHAR, O_DUMP,
+           O_TEXT, O_LANG, O_LEXDIR, O_NORM, O_TIMES };
     static const struct option opts[] = {
         {"model", required_argument, 0, O_MODEL},   {"config", required_argument, 0, O_CONFIG},
         {"voice", required_argument, 0, O_VOICE},   {"voices", required_argument, 0, O_VOICES},
@@ -104,6 +184,9 @@ int lt_cmd_say(int argc, char **argv) {
         {"seed", required_argument, 0, O_SEED},     {"output", required_argument, 0, 'o'},
         {"noise-dir", required_argument, 0, O_NOISE}, {"inject-f0", no_argument, 0, O_INJF0},
         {"inject-harmonics", no_argument, 0, O_INJHAR}, {"dump-dir", required_argument, 0, O_DUMP},
+        {"text", required_argument, 0, O_TEXT},     {"lang", required_argument, 0, O_LANG},
+        {"lexicon-dir", required_argument, 0, O_LEXDIR}, {"normalize", required_argument, 0, O_NORM},
+        {"timestamps", required_argument, 0, O_TIMES},
         {"help", no_argument, 0, 'h'},              {0, 0, 0, 0}};
     optind = 1;
     int c;
@@ -131,14 +214,26 @@ int lt_cmd_say(int argc, char **argv) {
         case O_INJF0: inject_f0 = 1; break;
         case O_INJHAR: inject_har = 1; break;
         case O_DUMP: dump_dir = optarg; break;
+        case O_TEXT: text = optarg; break;
+        case O_LANG:
+            if (strlen(optarg) != 1) { fprintf(stderr, "litetts say: --lang takes one letter (a b e f h i j p z)\n"); return 2; }
+            lang = optarg[0];
+            break;
+        case O_LEXDIR: lexicon_dir = optarg; break;
+        case O_NORM: normalize = optarg; break;
+        case O_TIMES: timestamps = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
     }
     if (optind < argc) { fprintf(stderr, "litetts say: unexpected argument '%s'\n", argv[optind]); return 2; }
-    if (!model || !voice || !phonemes || (!output && !dump_dir)) {
-        fprintf(stderr, "litetts say: --model, --voice, --phonemes and -o are required\n");
+    if (!model || !voice || !(phonemes || text) || (phonemes && text) || (!output && !dump_dir)) {
+        fprintf(stderr, "litetts say: --model, --voice, -o and one of --phonemes or --text are required\n");
         usage(stderr);
+        return 2;
+    }
+    if (text && (noise_dir || dump_dir)) {
+        fprintf(stderr, "litetts say: the parity hooks (--noise-dir, --dump-dir) take --phonemes, not --text\n");
         return 2;
     }
     if ((inject_f0 || inject_har) && !noise_dir) {
@@ -199,6 +294,13 @@ int lt_cmd_say(int argc, char **argv) {
         hooks.inject_har_spec = lt_tensor_set_find(&hooks_set, "har_spec");
         hooks.inject_har_phase = lt_tensor_set_find(&hooks_set, "har_phase");
     }
+    if (text) {
+        if (!lang) lang = lt_lang_from_voice(voice_name(voice));
+        char lexbuf[4096];
+        if (!lexicon_dir) lexicon_dir = default_lexicon_dir(model, lexbuf, sizeof lexbuf);
+        if (say_text(m, &pack, text, lang ? lang : 'a', lexicon_dir, normalize, (float)speed, seed, timestamps, &res))
+            goto done;
+    } else {
     /* the voice row: code points of the whole string, out-of-vocab symbols included */
     int64_t ids[LT_MAX_PHONEME_CODEPOINTS + 2];
     int ncp = 0;
@@ -210,6 +312,7 @@ int lt_cmd_say(int argc, char **argv) {
     if (lt_kokoro_synthesize(m, phonemes, style, (float)speed, &hooks, &res, &err)) {
         fprintf(stderr, "litetts say: %s\n", err.msg);
         goto done;
+    }
     }
     if (dctx.failed) goto done;
     if (output) {
@@ -227,5 +330,6 @@ done:
     lt_tensor_set_free(&hooks_set);
     lt_voice_pack_free(&pack);
     lt_kokoro_free(m);
+    lt_espeak_shutdown();
     return rc;
 }

@@ -8,5 +8,7 @@ int lt_cmd_say(int argc, char **argv);
 int lt_cmd_convert(int argc, char **argv);
 int lt_cmd_download(int argc, char **argv);
 int lt_cmd_bench(int argc, char **argv);
+int lt_cmd_normalize(int argc, char **argv);
+int lt_cmd_phonemize(int argc, char **argv);
 
 #endif
