@@ -32,6 +32,7 @@ static void usage(FILE *f) {
             "  --lexicon-dir DIR   misaki's lexicons (default $LITETTS_LEXICON_DIR, else <model dir>/lexicons)\n"
             "  --normalize LIST    normalisation groups, e.g. \"-web,-acronyms\" (see `litetts normalize --help`)\n"
             "  --timestamps FILE   with --text: word timings as JSON (word, phonemes, source span, start/end s)\n"
+            "  --user-lexicon FILE JSON word → phonemes, overriding the lexicons\n"
             "  --speed S           0.25 .. 4 (default 1)\n"
             "  --seed N            seed of the random source (default 0); same seed, same audio\n"
             "  -o, --output FILE   .wav (24 kHz, 16-bit) or .npy (float32 samples)\n"
@@ -145,11 +146,10 @@ static int sink_word(void *user, const lt_spoken_word *w) {
 
 /* Text → audio (all chunks concatenated into *res); word timings (seconds,
  * source byte spans) to a JSON file if asked. */
-static int say_text(const lt_kokoro *m, const lt_voice_pack *pack, const char *text, char lang, const char *lexicon_dir,
-                    const char *normalize, float speed, uint64_t seed, const char *timestamps, lt_synth_result *res) {
+static int say_text(const lt_kokoro *m, const lt_voice_pack *pack, const char *text, const lt_frontend_opts *fo,
+                    float speed, uint64_t seed, const char *timestamps, lt_synth_result *res) {
     lt_err err;
-    lt_frontend_opts fo = {.lang = lang, .lexicon_dir = lexicon_dir, .normalize = normalize};
-    lt_frontend *fe = lt_frontend_new(&fo, &err);
+    lt_frontend *fe = lt_frontend_new(fo, &err);
     if (!fe) {
         fprintf(stderr, "litetts say: %s\n", err.msg);
         return -1;
@@ -170,13 +170,13 @@ static int say_text(const lt_kokoro *m, const lt_voice_pack *pack, const char *t
 int lt_cmd_say(int argc, char **argv) {
     const char *model = NULL, *config = NULL, *voice = NULL, *voices_dir = NULL, *phonemes = NULL, *output = NULL;
     const char *noise_dir = NULL, *dump_dir = NULL;
-    const char *text = NULL, *lexicon_dir = NULL, *normalize = NULL, *timestamps = NULL;
+    const char *text = NULL, *lexicon_dir = NULL, *normalize = NULL, *timestamps = NULL, *user_lexicon = NULL;
     char lang = 0;
     double speed = 1.0;
     unsigned long long seed = 0;
     int inject_f0 = 0, inject_har = 0;
     enum { O_MODEL = 256, O_CONFIG, O_VOICE, O_VOICES, O_PHON, O_SPEED, O_SEED, O_NOISE, O_INJF0, O_INJHAR, O_DUMP,
-           O_TEXT, O_LANG, O_LEXDIR, O_NORM, O_TIMES };
+           O_TEXT, O_LANG, O_LEXDIR, O_NORM, O_TIMES, O_USERLEX };
     static const struct option opts[] = {
         {"model", required_argument, 0, O_MODEL},   {"config", required_argument, 0, O_CONFIG},
         {"voice", required_argument, 0, O_VOICE},   {"voices", required_argument, 0, O_VOICES},
@@ -186,7 +186,7 @@ int lt_cmd_say(int argc, char **argv) {
         {"inject-harmonics", no_argument, 0, O_INJHAR}, {"dump-dir", required_argument, 0, O_DUMP},
         {"text", required_argument, 0, O_TEXT},     {"lang", required_argument, 0, O_LANG},
         {"lexicon-dir", required_argument, 0, O_LEXDIR}, {"normalize", required_argument, 0, O_NORM},
-        {"timestamps", required_argument, 0, O_TIMES},
+        {"timestamps", required_argument, 0, O_TIMES}, {"user-lexicon", required_argument, 0, O_USERLEX},
         {"help", no_argument, 0, 'h'},              {0, 0, 0, 0}};
     optind = 1;
     int c;
@@ -222,6 +222,7 @@ int lt_cmd_say(int argc, char **argv) {
         case O_LEXDIR: lexicon_dir = optarg; break;
         case O_NORM: normalize = optarg; break;
         case O_TIMES: timestamps = optarg; break;
+        case O_USERLEX: user_lexicon = optarg; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -298,8 +299,9 @@ int lt_cmd_say(int argc, char **argv) {
         if (!lang) lang = lt_lang_from_voice(voice_name(voice));
         char lexbuf[4096];
         if (!lexicon_dir) lexicon_dir = default_lexicon_dir(model, lexbuf, sizeof lexbuf);
-        if (say_text(m, &pack, text, lang ? lang : 'a', lexicon_dir, normalize, (float)speed, seed, timestamps, &res))
-            goto done;
+        lt_frontend_opts fo = {.lang = lang ? lang : 'a', .lexicon_dir = lexicon_dir, .user_lexicon = user_lexicon,
+                               .normalize = normalize};
+        if (say_text(m, &pack, text, &fo, (float)speed, seed, timestamps, &res)) goto done;
     } else {
     /* the voice row: code points of the whole string, out-of-vocab symbols included */
     int64_t ids[LT_MAX_PHONEME_CODEPOINTS + 2];

@@ -50,7 +50,10 @@ int lt_kokoro_tokenize(const lt_kokoro *m, const char *phonemes, int64_t *ids, i
             return lt_fail(err, "phonemes: longer than %d code points, the model's limit (split the text into chunks first)",
                            LT_MAX_PHONEME_CODEPOINTS);
         int id = lt_config_token_id(&m->cfg, cp);
-        if (id < 0) continue; /* dropped, as the official pipeline does */
+        if (id < 0) { /* dropped, as the official pipeline does */
+            if (getenv("LITETTS_DEBUG")) fprintf(stderr, "litetts: debug: U+%04X is not in the vocab, dropped\n", (unsigned)cp);
+            continue;
+        }
         if (n + 1 >= max_ids) return lt_fail(err, "phonemes: more than %d tokens", max_ids - 2);
         ids[n++] = id;
     }
