@@ -1,5 +1,6 @@
-/* cmd_phonemize.c — `litetts phonemize`: text → misaki phonemes (the G2P stage,
- * src/text/g2p_en.h), from the command line or one line per stdin line. */
+/* cmd_phonemize.c — `litetts phonemize`: text → misaki phonemes through the
+ * whole front-end (normaliser, then G2P: src/text/frontend.h), from the
+ * command line or one line per stdin line. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +9,7 @@
 
 #include "cli/commands.h"
 #include "text/espeak_g2p.h"
-#include "text/g2p_en.h"
+#include "text/frontend.h"
 
 static void usage(FILE *f) {
     fprintf(f,
@@ -18,9 +19,11 @@ static void usage(FILE *f) {
             "                      j ja, z zh (j and z through espeak-ng: limited, see README)\n"
             "  --voice NAME        take the language from a voice name (af_heart → a, ff_siwis → f, ...)\n"
             "  --lexicon-dir D     misaki lexicon folder (us_gold.json, ...); default: $LITETTS_LEXICON_DIR,\n"
-            "                      else ./misaki-lexicon; without one English uses espeak-ng alone\n"
+            "                      else ./models/lexicons; without one English uses espeak-ng alone\n"
             "  --user-lexicon FILE JSON {\"word\": \"phonemes\"} overriding the lexicon\n"
             "  --keep-flap         write ɾ/ʔ (misaki 2.0) instead of Kokoro v1.0's T/t\n"
+            "  --normalize LIST    normalisation groups (see `litetts normalize --help`); default: all\n"
+            "  --no-normalize      phonemize the text as given (no numbers, dates, ... rewriting)\n"
             "\n"
             "With no TEXT, reads stdin and prints one line of phonemes per input line.\n"
             "Inline pronunciations: [Kokoro](/kˈOkəɹO/) sets phonemes, [word](2) sets stress.\n");
@@ -31,13 +34,14 @@ int lt_cmd_phonemize(int argc, char **argv) {
         {"lang", required_argument, 0, 'l'},   {"voice", required_argument, 0, 'v'},
         {"lexicon-dir", required_argument, 0, 'd'}, {"user-lexicon", required_argument, 0, 'u'},
         {"keep-flap", no_argument, 0, 'k'},    {"help", no_argument, 0, 'h'},
+        {"normalize", required_argument, 0, 'n'}, {"no-normalize", no_argument, 0, 'N'},
         {0, 0, 0, 0},
     };
-    lt_g2p_opts o = {0};
+    lt_frontend_opts o = {0};
     const char *voice = NULL;
     optind = 1;
     int c;
-    while ((c = getopt_long(argc, argv, "l:v:d:u:kh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "l:v:d:u:khn:N", opts, NULL)) != -1) {
         switch (c) {
         case 'l':
             if (strlen(optarg) != 1 || !lt_lang_supported(optarg[0])) {
@@ -50,6 +54,8 @@ int lt_cmd_phonemize(int argc, char **argv) {
         case 'd': o.lexicon_dir = optarg; break;
         case 'u': o.user_lexicon = optarg; break;
         case 'k': o.keep_flap = 1; break;
+        case 'n': o.normalize = optarg; break;
+        case 'N': o.no_normalize = 1; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -64,10 +70,10 @@ int lt_cmd_phonemize(int argc, char **argv) {
     if (!o.lang) o.lang = 'a';
     if (!o.lexicon_dir) {
         const char *env = getenv("LITETTS_LEXICON_DIR");
-        o.lexicon_dir = env && *env ? env : "misaki-lexicon";
+        o.lexicon_dir = env && *env ? env : "models/lexicons";
     }
     lt_err err;
-    lt_g2p *g = lt_g2p_new(&o, &err);
+    lt_frontend *g = lt_frontend_new(&o, &err);
     if (!g) {
         fprintf(stderr, "litetts phonemize: %s\n", err.msg);
         return 1;
@@ -85,7 +91,7 @@ int lt_cmd_phonemize(int argc, char **argv) {
                 strcat(text, argv[i]);
             }
             char *ps = NULL;
-            if (lt_g2p_phonemize(g, text, &ps, &err)) {
+            if (lt_frontend_phonemize(g, text, &ps, &err)) {
                 fprintf(stderr, "litetts phonemize: %s\n", err.msg);
                 rc = 1;
             } else
@@ -100,7 +106,7 @@ int lt_cmd_phonemize(int argc, char **argv) {
         while ((n = getline(&line, &cap, stdin)) >= 0) {
             while (n && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = 0;
             char *ps = NULL;
-            if (lt_g2p_phonemize(g, line, &ps, &err)) {
+            if (lt_frontend_phonemize(g, line, &ps, &err)) {
                 fprintf(stderr, "litetts phonemize: %s\n", err.msg);
                 rc = 1;
                 printf("\n");
@@ -111,7 +117,7 @@ int lt_cmd_phonemize(int argc, char **argv) {
         }
         free(line);
     }
-    lt_g2p_free(g);
+    lt_frontend_free(g);
     lt_espeak_shutdown();
     return rc;
 }

@@ -11,6 +11,7 @@
 struct lt_frontend {
     lt_g2p *g2p;
     lt_normalize_options norm;
+    int no_normalize;
 };
 
 lt_frontend *lt_frontend_new(const lt_frontend_opts *o, lt_err *err) {
@@ -27,7 +28,9 @@ lt_frontend *lt_frontend_new(const lt_frontend_opts *o, lt_err *err) {
     lt_g2p_opts g = {.lang = lang,
                      .lexicon_dir = o ? o->lexicon_dir : NULL,
                      .user_lexicon = o ? o->user_lexicon : NULL,
-                     .quiet = o ? o->quiet : 0};
+                     .quiet = o ? o->quiet : 0,
+                     .keep_flap = o ? o->keep_flap : 0};
+    fe->no_normalize = o ? o->no_normalize : 0;
     fe->g2p = lt_g2p_new(&g, err);
     if (!fe->g2p) {
         free(fe);
@@ -82,7 +85,9 @@ static size_t sentence_end(const char *s, size_t len, size_t from) {
 int lt_frontend_words(lt_frontend *fe, const char *text, lt_fe_words *out, lt_err *err) {
     memset(out, 0, sizeof *out);
     lt_norm_result nr;
-    if (lt_normalize_map(text, &fe->norm, &nr, err)) return -1;
+    lt_normalize_options norm = fe->norm;
+    if (fe->no_normalize) norm.groups = 0; /* only the UTF-8 check and whitespace clean-up */
+    if (lt_normalize_map(text, &norm, &nr, err)) return -1;
     size_t cap_bytes = 256, used = 0;
     int cap_w = 0, rc = -1;
     char *buf = malloc(cap_bytes);

@@ -22,6 +22,8 @@ typedef struct lt_frontend_opts {
     const char *user_lexicon; /* optional JSON word → phonemes */
     const char *normalize;    /* rule groups, lt_normalize_options_parse syntax; NULL = all */
     int quiet;                /* no warnings on stderr */
+    int keep_flap;            /* ɾ/ʔ (misaki 2.0) instead of Kokoro v1.0's T/t */
+    int no_normalize;         /* G2P on the text as given */
 } lt_frontend_opts;
 
 typedef struct lt_frontend lt_frontend;
