@@ -9,12 +9,13 @@ static const struct {
     int (*run)(int, char **);
     const char *summary;
 } commands[] = {
-    {"say", lt_cmd_say, "synthesize phonemes to a WAV or .npy file"},
+    {"say", lt_cmd_say, "speak text or phonemes into a WAV or .npy file"},
     {"convert", lt_cmd_convert, "convert kokoro-v1_0.pth to the native GGUF file (f32/f16/bf16/q8)"},
     {"download", lt_cmd_download, "fetch the official weights, config and voices (resumable, sha256-checked)"},
     {"bench", lt_cmd_bench, "measure speed, memory and quality per weight type"},
     {"normalize", lt_cmd_normalize, "rewrite text as the words to say (numbers, dates, units, URLs, ...)"},
     {"phonemize", lt_cmd_phonemize, "text to misaki phonemes (lexicon + espeak-ng; --lang, --lexicon-dir)"},
+    {"voices", lt_cmd_voices, "list the voices of a folder with language, gender and grade"},
 };
 
 static void usage(FILE *f) {
