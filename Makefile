@@ -8,7 +8,7 @@ VOICE ?= af_heart
 FUZZ_SECONDS ?= 10
 
 DEBIAN_PACKAGES := build-essential cmake pkg-config clang libclang-rt-14-dev \
-	libopenblas-dev libzip-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev libespeak-ng-dev libmicrohttpd-dev libavcodec-dev libavformat-dev libswresample-dev libavutil-dev
+	libopenblas-dev libzip-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev libespeak-ng-dev libmicrohttpd-dev libavcodec-dev libavformat-dev libswresample-dev libavutil-dev libsqlite3-dev
 
 .PHONY: all build test test-unit test-asan test-fuzz run deps clean bench parity-full
 
