@@ -22,7 +22,7 @@
 
 #include "download/download.h"
 #include "download/manifest.h"
-#include "download/sha256.h"
+#include "core/sha256.h"
 #include "support/http_fixture.h"
 
 /* ---- helpers ----------------------------------------------------------- */

@@ -25,7 +25,7 @@
 
 #include "core/error.h"
 #include "download/manifest.h"
-#include "download/sha256.h"
+#include "core/sha256.h"
 
 typedef struct lt_download_progress {
     const char *label;     /* what is being fetched (opts.label, else dest) */

@@ -1,7 +1,7 @@
 /* sha256.c — SHA-256 as specified in FIPS 180-4 (see sha256.h). Written from
  * the standard: 64-byte blocks, big-endian words, the message is padded with
  * 0x80, zeros, and the 64-bit big-endian bit length. */
-#include "download/sha256.h"
+#include "core/sha256.h"
 
 #include <errno.h>
 #include <stdio.h>
