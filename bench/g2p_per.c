@@ -6,8 +6,17 @@
  * --raw), and reports PER = Σ Levenshtein distance over code points (stress
  * marks ˈ ˌ removed) ÷ Σ reference length, and the exact-match count.
  *
+ * --stems: the realistic setting. Only the held-out words are removed from
+ * the gold lexicon (a filtered copy is written to a temporary folder; gold
+ * and silver are disjoint, so silver is used as is), and each word goes
+ * through the full pipeline, lt_g2p_word: lexicon stems with morphology
+ * (-s, -ed, -ing, -ly, -er, prefixes and derivational suffixes) where a stem
+ * is known, espeak-ng otherwise. Both figures are reported: the fallback
+ * alone and the full pipeline (with how many words the pipeline built from
+ * a stem).
+ *
  *   build/g2p_per [--lexicon-dir D] [--lang a|b] [--limit N] [--seed S]
- *                 [--raw] [--dump FILE]
+ *                 [--sample N] [--raw] [--stems] [--dump FILE]
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -15,7 +24,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <unistd.h>
+
 #include "text/espeak_g2p.h"
+#include "text/g2p_en.h"
 #include "text/lexicon.h"
 
 typedef struct words {
@@ -86,23 +98,104 @@ static size_t lev(const uint32_t *a, size_t na, const uint32_t *b, size_t nb) {
     return row[nb];
 }
 
+/* ---- --stems: a gold lexicon without the hold-out ------------------------ */
+
+static void json_str(FILE *f, const char *s) {
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
+        else if (c < 0x20) fprintf(f, "\\u%04x", c);
+        else fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+typedef struct held {
+    const char **k; /* sorted keys of the hold-out */
+    size_t n;
+    FILE *f;
+    int first;
+} held;
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+static int write_entry(void *ud, const lt_lex_entry *e) {
+    held *h = ud;
+    if (bsearch(&e->key, h->k, h->n, sizeof *h->k, cmp_str)) return 0;
+    fputs(h->first ? "{\n" : ",\n", h->f);
+    h->first = 0;
+    json_str(h->f, e->key);
+    fputs(": ", h->f);
+    if (!e->ntags) json_str(h->f, e->ps);
+    else {
+        fputc('{', h->f);
+        for (int i = 0; i < e->ntags; i++) {
+            if (i) fputs(", ", h->f);
+            json_str(h->f, e->tags[2 * i]);
+            fputs(": ", h->f);
+            if (e->tags[2 * i + 1]) json_str(h->f, e->tags[2 * i + 1]);
+            else fputs("null", h->f);
+        }
+        fputc('}', h->f);
+    }
+    return 0;
+}
+
+/* Writes <tmp>/{us,gb}_gold.json without the hold-out, links silver. */
+static int filtered_dir(const lt_lexicon *lx, const char *src, char lang, const lt_lex_entry *const *hold, size_t n,
+                        char *tmpl) {
+    if (!mkdtemp(tmpl)) return -1;
+    const char *pre = lang == 'b' ? "gb" : "us";
+    char path[4200], sil[4200];
+    snprintf(path, sizeof path, "%s/%s_gold.json", tmpl, pre);
+    held h = {malloc(n * sizeof(char *)), n, fopen(path, "w"), 1};
+    if (!h.k || !h.f) return -1;
+    for (size_t i = 0; i < n; i++) h.k[i] = hold[i]->key;
+    qsort(h.k, n, sizeof *h.k, cmp_str);
+    lt_lexicon_foreach(lx, LT_LEX_GOLD, write_entry, &h);
+    fputs(h.first ? "{}\n" : "\n}\n", h.f);
+    fclose(h.f);
+    free(h.k);
+    char abs[4096];
+    if (!realpath(src, abs)) return -1;
+    snprintf(sil, sizeof sil, "%s/%s_silver.json", abs, pre);
+    snprintf(path, sizeof path, "%s/%s_silver.json", tmpl, pre);
+    return symlink(sil, path);
+}
+
+static void rm_dir(const char *d, char lang) {
+    char p[4200];
+    const char *pre = lang == 'b' ? "gb" : "us";
+    snprintf(p, sizeof p, "%s/%s_gold.json", d, pre);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/%s_silver.json", d, pre);
+    unlink(p);
+    rmdir(d);
+}
+
 int main(int argc, char **argv) {
     const char *dir = NULL, *dump = NULL;
     char lang = 'a';
     long limit = 2000;
     uint64_t seed = 20261126;
-    int raw = 0;
+    int raw = 0, stems = 0;
+    long sample = 2000;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--lexicon-dir") && i + 1 < argc) dir = argv[++i];
         else if (!strcmp(argv[i], "--lang") && i + 1 < argc) lang = argv[++i][0];
         else if (!strcmp(argv[i], "--limit") && i + 1 < argc) limit = atol(argv[++i]);
         else if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed = strtoull(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--dump") && i + 1 < argc) dump = argv[++i];
+        else if (!strcmp(argv[i], "--sample") && i + 1 < argc) sample = atol(argv[++i]);
         else if (!strcmp(argv[i], "--raw")) raw = 1;
+        else if (!strcmp(argv[i], "--stems")) stems = 1;
         else {
             fprintf(stderr,
-                    "usage: g2p_per [--lexicon-dir D] [--lang a|b] [--limit N (default 2000)] [--seed S] [--raw] "
-                    "[--dump FILE]\n");
+                    "usage: g2p_per [--lexicon-dir D] [--lang a|b] [--limit N (default 2000)] [--seed S] "
+                    "[--sample N (hold-out size, default 2000)] [--raw] [--stems] [--dump FILE]\n"
+                    "  --stems: remove only the hold-out from the lexicon and also score the full\n"
+                    "           pipeline (lt_g2p_word: lexicon stems + morphology, else espeak-ng)\n");
             return 2;
         }
     }
@@ -125,7 +218,7 @@ int main(int argc, char **argv) {
     lt_lexicon_foreach(lx, LT_LEX_GOLD, collect, &w);
     qsort(w.e, w.n, sizeof *w.e, by_key);
     uint64_t st = seed;
-    size_t take = w.n < 2000 ? w.n : 2000; /* the hold-out is always the same 2,000 */
+    size_t take = sample > 0 && (size_t)sample < w.n ? (size_t)sample : w.n; /* default: the same 2,000 */
     for (size_t i = 0; i < take; i++) {
         size_t j = i + (size_t)(splitmix(&st) % (w.n - i));
         const lt_lex_entry *t = w.e[i];
@@ -133,12 +226,27 @@ int main(int argc, char **argv) {
         w.e[j] = t;
     }
     if (limit > 0 && (size_t)limit < take) take = (size_t)limit;
+    lt_g2p *g = NULL;
+    char tmpl[] = "/tmp/g2p_per_XXXXXX";
+    if (stems) {
+        if (filtered_dir(lx, dir, lang, w.e, take, tmpl)) {
+            fprintf(stderr, "g2p_per: cannot write the filtered lexicon in %s\n", tmpl);
+            return 1;
+        }
+        lt_g2p_opts o = {.lang = lang, .lexicon_dir = tmpl, .quiet = 1, .keep_flap = 1};
+        g = lt_g2p_new(&o, &err);
+        rm_dir(tmpl, lang);
+        if (!g) {
+            fprintf(stderr, "g2p_per: %s\n", err.msg);
+            return 1;
+        }
+    }
     FILE *df = dump ? fopen(dump, "w") : NULL;
-    size_t dist = 0, ref = 0, exact = 0;
+    size_t dist = 0, ref = 0, exact = 0, pdist = 0, pexact = 0, built = 0;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (size_t i = 0; i < take; i++) {
-        char hyp[1024];
+        char hyp[1024], full[1024];
         if (lt_espeak_en_word(w.e[i]->key, lang == 'b', raw, hyp, sizeof hyp, &err)) {
             fprintf(stderr, "g2p_per: %s\n", err.msg);
             return 1;
@@ -149,7 +257,23 @@ int main(int argc, char **argv) {
         dist += d;
         ref += na;
         exact += d == 0;
-        if (df) fprintf(df, "%zu\t%s\t%s\t%s\n", d, w.e[i]->key, w.e[i]->ps, hyp);
+        size_t pd = d;
+        if (g) {
+            if (lt_g2p_word(g, w.e[i]->key, NULL, full, sizeof full, &err)) {
+                fprintf(stderr, "g2p_per: %s\n", err.msg);
+                return 1;
+            }
+            nb = cps(full, b, 256);
+            pd = lev(a, na, b, nb);
+            pdist += pd;
+            pexact += pd == 0;
+            built += strcmp(full, hyp) != 0;
+        }
+        if (df) {
+            fprintf(df, "%zu\t%s\t%s\t%s", d, w.e[i]->key, w.e[i]->ps, hyp);
+            if (g) fprintf(df, "\t%zu\t%s", pd, full);
+            fputc('\n', df);
+        }
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (df) fclose(df);
@@ -158,6 +282,12 @@ int main(int argc, char **argv) {
            (unsigned long long)seed, raw ? "misaki's plain E2M" : "E2M + LiteTTS rules");
     printf("PER %.2f %% (%zu edits / %zu reference phonemes, stress ignored), exact %zu / %zu, %.2f ms/word\n",
            ref ? 100.0 * (double)dist / (double)ref : 0.0, dist, ref, exact, take, take ? secs * 1e3 / (double)take : 0);
+    if (g) {
+        printf("full pipeline (lexicon without the hold-out, lt_g2p_word): PER %.2f %% (%zu edits), exact %zu / %zu, "
+               "%zu words differ from the fallback (built from a lexicon stem)\n",
+               ref ? 100.0 * (double)pdist / (double)ref : 0.0, pdist, pexact, take, built);
+        lt_g2p_free(g);
+    }
     free(w.e);
     lt_lexicon_free(lx);
     lt_espeak_shutdown();

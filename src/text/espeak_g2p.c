@@ -309,10 +309,11 @@ static void refine_en(const char *word, int british, char *ps, size_t cap) {
     (void)word;
     cpv v;
     cp_decode(ps, &v);
-    /* 1. ɚ before ɹ: misaki's mapping gives əɹɹ; one ɹ */
+    /* 1. ɚ before ɹ: misaki's mapping gives əɹɹ; one ɹ. Likewise ʊɹɹ, ɑɹɹ, ɔɹɹ
+     *    (espeak-ng's ʊə, ɑː, ɔː before r): within a word misaki never doubles ɹ */
     for (int i = 1; i < v.n; i++) {
         int j = next_cp(&v, i);
-        if (v.c[i] == U_R && v.c[i - 1] == U_SCHWA && j > 0 && v.c[j] == U_R) cp_del(&v, i);
+        if (v.c[i] == U_R && j > 0 && v.c[j] == U_R) cp_del(&v, i);
     }
     for (int i = 0; i < v.n; i++) {
         int stressed = i > 0 && is_mark(v.c[i - 1]);
@@ -320,6 +321,22 @@ static void refine_en(const char *word, int british, char *ps, size_t cap) {
         int j = next_cp(&v, i);
         uint32_t nx = j >= 0 ? v.c[j] : 0;
         int nx_last = j >= 0 && is_last(&v, j);
+        int nx_st = 0; /* final -st (-ist, -est) */
+        if (j >= 0 && nx == 's') {
+            int k = next_cp(&v, j);
+            nx_st = k >= 0 && v.c[k] == 't' && is_last(&v, k);
+        }
+        /* -ɪvnəs (-iveness) keeps the ɪ of -ive */
+        int ness = j >= 0 && j + 4 == v.n && v.c[j + 1] == 'n' && v.c[j + 2] == U_SCHWA && v.c[j + 3] == 's';
+        int first_syll = 1; /* no vowel before i */
+        for (int k = 0; k < i; k++)
+            if (vowel(v.c[k])) first_syll = 0;
+        /* the consonant ends the stem when only a plural s/z follows (-ics) */
+        int nx_plural = 0;
+        if (j >= 0 && !nx_last) {
+            int k = next_cp(&v, j);
+            nx_plural = (v.c[k] == 's' || v.c[k] == 'z') && is_last(&v, k) && v.c[j] != 's' && v.c[j] != 'z';
+        }
         if (v.c[i] == U_BAR_I && !british) {
             /* 2. ᵻ stays only in the -ed/-es/-est endings */
             int keep = (nx == 'd' || nx == 'z') && nx_last;
@@ -331,8 +348,12 @@ static void refine_en(const char *word, int british, char *ps, size_t cap) {
         } else if (v.c[i] == U_SMALL_I) {
             /* 3. unstressed ɪ: before a vowel it is i; inside a word before
              *    these consonants it is reduced to ə; final -ɪt/-ɪn too */
-            if (j >= 0 && vowel(nx)) v.c[i] = 'i';
-            else if (j >= 0 && !nx_last && in_set(nx, "kltɾvdfpɹbɡ")) v.c[i] = U_SCHWA;
+            if (j >= 0 && (vowel(nx) || nx == 'w' || nx == 'h')) v.c[i] = 'i'; /* also -y- before w, h (citywide) */
+            else if (j >= 0 && !nx_last && !nx_plural && in_set(nx, "kltɾvdfpɹbɡ") && !(nx == 'v' && ness))
+                v.c[i] = U_SCHWA;
+            /* after the first syllable also before s m n ʤ θ ʧ; in the first before z ʤ (re-, pre-, dis-) */
+            else if (j >= 0 && !nx_last && !nx_plural && !nx_st && in_set(nx, first_syll ? "zʤ" : "smnʤθʧ"))
+                v.c[i] = U_SCHWA;
             else if (nx_last && in_set(nx, "tn")) v.c[i] = U_SCHWA;
             /* -iest: the ending's vowel is ᵻ, as misaki's -est */
             else if (!british && nx == 's' && i > 0 && v.c[i - 1] == 'i') {
@@ -347,24 +368,89 @@ static void refine_en(const char *word, int british, char *ps, size_t cap) {
             v.c[i] = U_SCHWA;
             v.c[j] = U_SCHWA;
             cp_ins(&v, i + 1, 'w');
+        } else if (v.c[i] == 'u' && i > 0 && in_set(v.c[i - 1], "jʧʃʒ") && j >= 0 && vowel(nx) && nx != U_SMALL_I) {
+            /* 5b. unstressed ju, ʧu, ʃu before another vowel (-uate, -uation, -uality, -uary) is əw */
+            v.c[i] = U_SCHWA;
+            cp_ins(&v, i + 1, 'w');
+        } else if (v.c[i] == 'u' && i > 0 && j >= 0 && ((v.c[i - 1] == 0x2A4 && (nx == 'l' || nx == 'k')) ||
+                                                       (v.c[i - 1] == 'n' && nx == 'l'))) {
+            /* 5c. unstressed ʤu before l, k and nu before l (-dulate, -ducation, -nular) are ʤə, nə */
+            v.c[i] = U_SCHWA;
         }
     }
-    /* 6. syllabic ᵊl before a vowel is əl (-ally, -alling), except -ically's kᵊl */
+    /* 6. syllabic ᵊl before a vowel is əl (-ally, -alling, -alize), except -ically's final kᵊli;
+     *    after ɹ or a vowel it is əl too (-ral, -rile, -ial, -ual), and before a final -nəs
+     *    (-fulness, -ableness) */
     for (int i = 1; i + 1 < v.n; i++)
-        if (v.c[i] == U_SUP_SCHWA && v.c[i + 1] == 'l' && v.c[i - 1] != 'k') {
+        if (v.c[i] == U_SUP_SCHWA && v.c[i + 1] == 'l') {
             int j = next_cp(&v, i + 1);
-            if (j >= 0 && vowel(v.c[j])) v.c[i] = U_SCHWA;
+            int kli = v.c[i - 1] == 'k' && j >= 0 && v.c[j] == 'i' && is_last(&v, j);
+            if (j >= 0 && vowel(v.c[j]) && !kli) v.c[i] = U_SCHWA;
+            else if (v.c[i - 1] == U_R || v.c[i - 1] == 'i' || v.c[i - 1] == 'u') v.c[i] = U_SCHWA;
+            else if (j >= 0 && v.c[j] == 'n' && i + 5 == v.n && v.c[i + 3] == U_SCHWA && v.c[i + 4] == 's')
+                v.c[i] = U_SCHWA;
         }
     /* 7. -ʃənəl (-tional) is ʃᵊnəl */
     for (int i = 1; i + 3 < v.n; i++)
         if ((v.c[i - 1] == U_ESH || v.c[i - 1] == U_EZH) && v.c[i] == U_SCHWA && v.c[i + 1] == 'n' &&
             v.c[i + 2] == U_SCHWA && v.c[i + 3] == 'l')
             v.c[i] = U_SUP_SCHWA;
+    /* 13. final unstressed -ɪs is -əs (-itis, -ice, -is), but -sɪs (-osis, -asis) keeps ɪ */
+    if (v.n >= 3 && v.c[v.n - 1] == 's' && v.c[v.n - 2] == U_SMALL_I && v.c[v.n - 3] != 's' && !is_mark(v.c[v.n - 3]))
+        v.c[v.n - 2] = U_SCHWA;
+    /* 14. final secondary-stressed -ˌɪn after another syllable (-in, -ine of chemistry) is -ən */
+    if (v.n >= 4 && v.c[v.n - 1] == 'n' && v.c[v.n - 2] == U_SMALL_I && v.c[v.n - 3] == U_SEC) {
+        int before = 0;
+        for (int k = 0; k < v.n - 3; k++) before |= vowel(v.c[k]);
+        if (before) {
+            cp_del(&v, v.n - 3);
+            v.c[v.n - 2] = U_SCHWA;
+        }
+    }
+    /* 15. final -ən after s, t, d is syllabic -ᵊn */
+    if (v.n >= 3 && v.c[v.n - 1] == 'n' && v.c[v.n - 2] == U_SCHWA && in_set(v.c[v.n - 3], "std"))
+        v.c[v.n - 2] = U_SUP_SCHWA;
+    /* 16. unstressed ʌ before m after s, or in a final -ʌm, is ə (-some, -come) */
+    for (int i = 1; i + 1 < v.n; i++)
+        if (v.c[i] == 0x28C && !is_mark(v.c[i - 1]) && v.c[i + 1] == 'm' && (v.c[i - 1] == 's' || i + 2 == v.n))
+            v.c[i] = U_SCHWA;
+    /* 17. unstressed ɔ before n is ɑ (-ont-, -on-) */
+    for (int i = 0; i + 1 < v.n; i++)
+        if (v.c[i] == 0x254 && (i == 0 || !is_mark(v.c[i - 1])) && v.c[i + 1] == 'n') v.c[i] = 0x251;
+    /* 18. word-initial ʊl is ʌl (ultra-) */
+    {
+        int i = is_mark(v.c[0]) ? 1 : 0;
+        if (i + 1 < v.n && v.c[i] == U_UPS && v.c[i + 1] == 'l') v.c[i] = 0x28C;
+    }
+    /* 19. US yod-dropping: j after t d n z θ l before a stressed u or ʊ (neutron, deuce) */
+    for (int i = 1; i + 2 < v.n; i++)
+        if (v.c[i] == 'j' && in_set(v.c[i - 1], "tdnzθl") && is_mark(v.c[i + 1]) && (v.c[i + 2] == 'u' || v.c[i + 2] == U_UPS))
+            cp_del(&v, i);
+    /* 20. the prefixes in-, un-, en-, non-, con- keep n before k, ɡ: word-initial ɪŋk ʌŋk nɑŋk kəŋk are ɪnk ... */
+    {
+        int i = 0, k;
+        while (i < v.n && is_mark(v.c[i])) i++;
+        if (i < v.n && (v.c[i] == U_SMALL_I || v.c[i] == 0x28C)) k = i + 1;
+        else if (i + 2 < v.n && ((v.c[i] == 'n' && v.c[i + 1] == 0x251) || (v.c[i] == 'k' && v.c[i + 1] == U_SCHWA))) k = i + 2;
+        else k = -1;
+        if (k > 0 && k + 1 < v.n && v.c[k] == 0x14B && (v.c[k + 1] == 'k' || v.c[k + 1] == 0x261)) v.c[k] = 'n';
+    }
     /* 8. final -ənt/-əns after s, t, d, z is syllabic: -ᵊnt, -ᵊns (-ent, -ence) */
     for (int i = 1; i + 2 < v.n; i++)
         if (v.c[i] == U_SCHWA && in_set(v.c[i - 1], "stdz") && v.c[i + 1] == 'n' && (v.c[i + 2] == 't' || v.c[i + 2] == 's') &&
             (i + 3 == v.n || (i + 4 == v.n && v.c[i + 3] == 's')))
             v.c[i] = U_SUP_SCHWA;
+    /* 10. æ before ɹ: US English merges marry/merry (ˈæɹ → ˈɛɹ); unstressed it is ə */
+    for (int i = 0; i + 1 < v.n; i++)
+        if (v.c[i] == 0xE6 && v.c[i + 1] == U_R) v.c[i] = i > 0 && is_mark(v.c[i - 1]) ? 0x25B : U_SCHWA;
+    /* 11. word-initial unstressed ɛ (ex-, en-, em-, ep-, ef-): ɪ before k ɡ n ŋ, ə before m p f */
+    if (v.n > 1 && v.c[0] == 0x25B) {
+        if (in_set(v.c[1], "kɡnŋ")) v.c[0] = U_SMALL_I;
+        else if (in_set(v.c[1], "mpf")) v.c[0] = U_SCHWA;
+    }
+    /* 12. -ily: unstressed i before a final li is ə */
+    if (v.n >= 4 && v.c[v.n - 1] == 'i' && v.c[v.n - 2] == 'l' && v.c[v.n - 3] == 'i' && !is_mark(v.c[v.n - 4]))
+        v.c[v.n - 3] = U_SCHWA;
     /* 9. -ically: espeak-ng's final əkli is əkᵊli */
     if (v.n >= 4 && v.c[v.n - 1] == 'i' && v.c[v.n - 2] == 'l' && v.c[v.n - 3] == 'k' && v.c[v.n - 4] == U_SCHWA)
         cp_ins(&v, v.n - 2, U_SUP_SCHWA);

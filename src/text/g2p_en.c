@@ -14,6 +14,7 @@
 #include "text/espeak_g2p.h"
 
 #define PS_CAP 1024
+#define STEM_MIN 3 /* letters a stem keeps when a prefix or suffix is split off */
 #define NOSTRESS 99 /* stresses are kept in half units: 1 = 0.5, 2 = 1, 4 = 2 */
 
 struct lt_g2p {
@@ -485,6 +486,50 @@ static int special_case(const lt_g2p *g, const char *w, const char *tag, int s2,
     return 0;
 }
 
+static int get_word(const lt_g2p *g, const char *word0, const char *tag, int s2, const ctx *cx, char *out, size_t cap);
+
+/* Our additions: productive prefixes and suffixes around a stem the lexicon
+ * knows (or derives), for lowercase words only. Each affix has one reading,
+ * the one misaki's gold lexicon gives it most often (measured over the gold
+ * words whose stem is also an entry); the stem keeps its own phonemes and
+ * stress, a prefix takes secondary stress. */
+static const char *const PREFIXES[][2] = {
+    {"counter", "kˌWntəɹ"}, {"inter", "ˌɪntəɹ"}, {"super", "sˌupəɹ"}, {"under", "ˌʌndəɹ"}, {"multi", "mˌʌlti"},
+    {"over", "ˌOvəɹ"},      {"non", "nˌɑn"},     {"mis", "mˌɪs"},     {"out", "ˌWt"},      {"pre", "pɹˌi"},
+    {"sub", "sˌʌb"},        {"un", "ˌʌn"},
+};
+static const char *const SUFFIXES[][2] = {
+    {"ness", "nəs"}, {"less", "ləs"}, {"ship", "ʃɪp"}, {"hood", "hʊd"}, {"like", "lIk"}, {"ment", "mənt"},
+};
+
+static int stem_affix(const lt_g2p *g, const char *w, int s2, const ctx *cx, char *out, size_t cap) {
+    size_t n = strlen(w);
+    if (!is_all_lower(w) || !is_alpha_word(w)) return -1;
+    char stem[PS_CAP], ps[PS_CAP];
+    for (size_t i = 0; i < sizeof PREFIXES / sizeof PREFIXES[0]; i++) {
+        size_t pl = strlen(PREFIXES[i][0]);
+        if (n < pl + STEM_MIN || strncmp(w, PREFIXES[i][0], pl)) continue;
+        snprintf(stem, sizeof stem, "%s", w + pl);
+        if (get_word(g, stem, NULL, s2, cx, ps, sizeof ps)) continue;
+        snprintf(out, cap, "%s%s", PREFIXES[i][1], ps);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof SUFFIXES / sizeof SUFFIXES[0]; i++) {
+        size_t sl = strlen(SUFFIXES[i][0]);
+        if (n < sl + STEM_MIN || !ends(w, SUFFIXES[i][0])) continue;
+        snprintf(stem, sizeof stem, "%.*s", (int)(n - sl), w);
+        int ok = !get_word(g, stem, NULL, s2, cx, ps, sizeof ps);
+        if (!ok && stem[n - sl - 1] == 'i') { /* -iness, -iless, -iment: happy → happiness */
+            stem[n - sl - 1] = 'y';
+            ok = !get_word(g, stem, NULL, s2, cx, ps, sizeof ps) && last_cp(ps, 0) == 'i';
+        }
+        if (!ok) continue;
+        snprintf(out, cap, "%s%s", ps, SUFFIXES[i][1]);
+        return 0;
+    }
+    return -1;
+}
+
 /* misaki get_word */
 static int get_word(const lt_g2p *g, const char *word0, const char *tag, int s2, const ctx *cx, char *out, size_t cap) {
     if (special_case(g, word0, tag, s2, cx, out, cap)) return 0;
@@ -522,6 +567,7 @@ static int get_word(const lt_g2p *g, const char *word0, const char *tag, int s2,
     if (!stem_ed(g, word, tag, s2, cx, out, cap)) return 0;
     if (!stem_ing(g, word, tag, s2 == NOSTRESS ? 1 : s2, cx, out, cap)) return 0;
     if (!stem_ly_er(g, word, s2, cx, out, cap)) return 0;
+    if (!stem_affix(g, word, s2, cx, out, cap)) return 0;
     return -1;
 }
 

@@ -5,7 +5,8 @@
  * in, I, by, am, used, vs, symbols), stress rules for Capitalised and ALL-CAPS
  * words, acronyms spelled through the letters' entries, morphology for unseen
  * inflections (-s/-'s/-es/-ies, -ed, -ing the way misaki derives them; plus
- * -ly, -er, -est), numbers read through the lexicon, and a light rule-based
+ * -ly, -er, -est; the prefixes counter- inter- super- under- multi- over- non- mis- out- pre-
+ * sub- un- and suffixes -ness -less -ship -hood -like -ment on a known stem), numbers read through the lexicon, and a light rule-based
  * part-of-speech guess from the neighbouring words to choose heteronym
  * readings (read, live, record, close, wind, tear, object, present, use,
  * wound, minute, desert, ...). Words in no lexicon go to espeak-ng
