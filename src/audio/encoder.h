@@ -37,4 +37,19 @@ const char *lt_encoder_content_type(const char *format);
 /* The default and allowed output rates of a format: 0 if it cannot be changed. */
 int lt_encoder_default_rate(const char *format);
 
+/* ---- additions (encoder.c / encoder_g711.c) ---- */
+
+/* "mp3, opus, aac, flac, wav, pcm, ulaw, alaw": the known formats, for error messages. */
+const char *lt_encoder_formats(void);
+/* The sample rate of the bytes this encoder produces (after out_rate 0 is
+ * resolved; 48000 for opus). */
+int lt_encoder_rate(const lt_encoder *e);
+
+/* G.711 (ITU-T, the Sun reference algorithm): 16-bit linear <-> 8-bit code.
+ * Silence encodes as 0xFF (mu-law) and 0xD5 (A-law). */
+uint8_t lt_g711_ulaw_encode(int16_t x);
+int16_t lt_g711_ulaw_decode(uint8_t u);
+uint8_t lt_g711_alaw_encode(int16_t x);
+int16_t lt_g711_alaw_decode(uint8_t a);
+
 #endif
