@@ -10,6 +10,7 @@ int lt_cmd_download(int argc, char **argv);
 int lt_cmd_bench(int argc, char **argv);
 int lt_cmd_normalize(int argc, char **argv);
 int lt_cmd_phonemize(int argc, char **argv);
+int lt_cmd_serve(int argc, char **argv);
 int lt_cmd_voices(int argc, char **argv);
 
 #endif

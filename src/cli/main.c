@@ -15,6 +15,7 @@ static const struct {
     {"bench", lt_cmd_bench, "measure speed, memory and quality per weight type"},
     {"normalize", lt_cmd_normalize, "rewrite text as the words to say (numbers, dates, units, URLs, ...)"},
     {"phonemize", lt_cmd_phonemize, "text to misaki phonemes (lexicon + espeak-ng; --lang, --lexicon-dir)"},
+    {"serve", lt_cmd_serve, "OpenAI-compatible speech server (POST /v1/audio/speech, streaming, SSE)"},
     {"voices", lt_cmd_voices, "list the voices of a folder with language, gender and grade"},
 };
 

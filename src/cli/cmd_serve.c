@@ -1,0 +1,136 @@
+/* cmd_serve.c — `litetts serve`: the OpenAI-compatible speech server
+ * (src/server/) from the command line, until SIGINT/SIGTERM, then a
+ * graceful stop. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/commands.h"
+#include "server/server.h"
+
+static void usage(FILE *f) {
+    fprintf(f,
+            "usage: litetts serve --model FILE [--voices DIR] [options]\n"
+            "\n"
+            "  --model FILE        kokoro-v1_0.pth, a .gguf from `litetts convert`, or the tiny golden model\n"
+            "  --config FILE       the model's config.json (default: beside the model; a .gguf carries its own)\n"
+            "  --voices DIR        voice packs, NAME.pt / NAME.bin (default: <model dir>/voices)\n"
+            "  --lexicon-dir DIR   misaki's lexicons (default $LITETTS_LEXICON_DIR, else <model dir>/lexicons)\n"
+            "  --host H            address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)\n"
+            "  --port P            default 8880 (Kokoro-FastAPI's port)\n"
+            "  --threads N         HTTP threads (default 2)\n"
+            "  --workers N         synthesis workers (default 1; each uses the engine's threads)\n"
+            "  --queue N           requests that may wait for a worker before 503 (default 16)\n"
+            "  --max-input N       characters of `input` (default 4096)\n"
+            "  --max-body BYTES    request body limit (default 1048576)\n"
+            "  --api-key KEY       require `Authorization: Bearer KEY` (repeatable; also $LITETTS_API_KEYS,\n"
+            "                      comma-separated); /health, /ready, /v1/models, /v1/audio/models,\n"
+            "                      /v1/audio/voices and /v1/test stay open\n"
+            "  --drain-seconds S   on SIGTERM/SIGINT, time in-flight requests get to finish (default 10)\n"
+            "  --quiet             no log lines\n");
+}
+
+static int is_dir(const char *p) {
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int lt_cmd_serve(int argc, char **argv) {
+    static const struct option opts[] = {
+        {"model", required_argument, 0, 'm'},     {"config", required_argument, 0, 'c'},
+        {"voices", required_argument, 0, 'v'},    {"lexicon-dir", required_argument, 0, 'd'},
+        {"host", required_argument, 0, 'H'},      {"port", required_argument, 0, 'p'},
+        {"threads", required_argument, 0, 't'},   {"workers", required_argument, 0, 'w'},
+        {"queue", required_argument, 0, 'q'},     {"max-input", required_argument, 0, 'i'},
+        {"max-body", required_argument, 0, 'b'},  {"api-key", required_argument, 0, 'k'},
+        {"drain-seconds", required_argument, 0, 's'}, {"quiet", no_argument, 0, 'Q'},
+        {"help", no_argument, 0, 'h'},            {0, 0, 0, 0},
+    };
+    lt_server_config c;
+    lt_server_config_default(&c);
+    char keys[4096] = "";
+    const char *env_keys = getenv("LITETTS_API_KEYS");
+    if (env_keys) snprintf(keys, sizeof keys, "%s", env_keys);
+    optind = 1;
+    int o;
+    char *end;
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        long v = 0;
+        if (strchr("ptwqibs", o)) {
+            v = strtol(optarg, &end, 10);
+            if (*end || end == optarg || v < 0 || v > 1L << 30) {
+                fprintf(stderr, "litetts serve: --%s: '%s' is not a valid number\n",
+                        o == 'p' ? "port" : o == 't' ? "threads" : o == 'w' ? "workers" : o == 'q' ? "queue"
+                        : o == 'i' ? "max-input" : o == 'b' ? "max-body" : "drain-seconds", optarg);
+                return 2;
+            }
+        }
+        switch (o) {
+        case 'm': c.model_path = optarg; break;
+        case 'c': c.config_path = optarg; break;
+        case 'v': c.voices_dir = optarg; break;
+        case 'd': c.lexicon_dir = optarg; break;
+        case 'H': c.host = optarg; break;
+        case 'p': c.port = (int)v; break;
+        case 't': c.http_threads = (int)v; break;
+        case 'w': c.workers = (int)v; break;
+        case 'q': c.queue_size = (int)v; break;
+        case 'i': c.max_input = (size_t)v; break;
+        case 'b': c.max_body = (size_t)v; break;
+        case 's': c.drain_ms = (int)v * 1000; break;
+        case 'Q': c.quiet = 1; break;
+        case 'k': {
+            size_t len = strlen(keys);
+            snprintf(keys + len, sizeof keys - len, "%s%s", len ? "," : "", optarg);
+            break;
+        }
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind < argc || !c.model_path) {
+        usage(stderr);
+        return 2;
+    }
+    if (c.port > 65535) {
+        fprintf(stderr, "litetts serve: --port must be 0-65535\n");
+        return 2;
+    }
+    /* defaults beside the model, as `litetts download` lays them out */
+    char voices[4096], lex[4096];
+    const char *slash = strrchr(c.model_path, '/');
+    int dlen = slash ? (int)(slash - c.model_path) + 1 : 0;
+    if (!c.voices_dir) {
+        snprintf(voices, sizeof voices, "%.*svoices", dlen, c.model_path);
+        c.voices_dir = voices;
+    }
+    if (!c.lexicon_dir) c.lexicon_dir = getenv("LITETTS_LEXICON_DIR");
+    if (!c.lexicon_dir) {
+        snprintf(lex, sizeof lex, "%.*slexicons", dlen, c.model_path);
+        if (is_dir(lex)) c.lexicon_dir = lex;
+    }
+    c.api_keys = keys[0] ? keys : NULL;
+
+    /* the signals go to sigwait below, not to whichever thread runs */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    lt_err err;
+    lt_server *s;
+    if (lt_server_start(&c, &s, &err)) {
+        fprintf(stderr, "litetts serve: %s\n", err.msg);
+        return 1;
+    }
+    int sig = 0;
+    sigwait(&set, &sig);
+    if (!c.quiet) fprintf(stderr, "litetts serve: %s: finishing in-flight requests, then exiting\n", strsignal(sig));
+    lt_server_stop(s);
+    return 0;
+}

@@ -1,0 +1,44 @@
+/* server.h — `litetts serve` as a library: the OpenAI-compatible speech
+ * server (settings, start, readiness, graceful stop). The CLI and the tests
+ * both use it; the HTTP layer, workers, voices and routes are its parts. */
+#ifndef LT_SERVER_SERVER_H
+#define LT_SERVER_SERVER_H
+
+#include <stddef.h>
+
+#include "core/error.h"
+
+typedef struct lt_server_config {
+    const char *model_path;  /* .pth or .gguf */
+    const char *config_path; /* NULL = beside the model / inside the GGUF */
+    const char *voices_dir;
+    const char *lexicon_dir; /* NULL = espeak-ng only */
+    const char *host;        /* default 127.0.0.1 */
+    int port;                /* default 8880; 0 = ephemeral */
+    int http_threads;        /* default 2 */
+    int workers;             /* synthesis workers, default 1 */
+    int queue_size;          /* requests waiting beyond the workers, default 16 */
+    size_t max_input;        /* characters of `input`, default 4096 */
+    size_t max_body;         /* bytes, default 1 MiB */
+    const char *api_keys;    /* comma-separated; NULL/"" = no auth */
+    int drain_ms;            /* graceful stop: in-flight requests get this long, default 10000 */
+    int quiet;               /* no log lines on stderr */
+} lt_server_config;
+
+typedef struct lt_server lt_server;
+
+void lt_server_config_default(lt_server_config *c);
+/* Listen, then load the model and voices (GET /ready answers 503 until
+ * then) and return. */
+int lt_server_start(const lt_server_config *c, lt_server **out, lt_err *err);
+int lt_server_port(const lt_server *s);
+/* Graceful stop: refuse new work (503), stop accepting connections, let
+ * in-flight requests finish up to drain_ms, cancel the rest, free. */
+void lt_server_stop(lt_server *s);
+
+/* For tests and maintenance: hold the workers (queued jobs wait), and the
+ * number of jobs waiting. */
+void lt_server_hold(lt_server *s, int hold);
+int lt_server_waiting(lt_server *s);
+
+#endif

@@ -1,0 +1,738 @@
+/* test_server.c — `litetts serve` over HTTP (libcurl as the client), in
+ * process on 127.0.0.1 with an ephemeral port and the tiny golden model:
+ * the info endpoints' shapes, speech in every format (headers decoded),
+ * streamed WAV framing, SSE events and usage, captioned speech's source
+ * spans, /dev/phonemize, every error path (400 naming the field, 404, 405,
+ * 413, 503 + Retry-After on a full queue), API keys, and a client that
+ * hangs up mid-stream. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <pthread.h>
+
+#include <cmocka.h>
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "server/server.h"
+
+static lt_server *srv;
+static char base[64];
+static char golden[1024], lexicons[1024];
+
+typedef struct resp {
+    long status;
+    unsigned char *body;
+    size_t len;
+    char ctype[128], retry_after[32], transfer_encoding[64], content_length[32];
+    int abort_after; /* > 0: hang up once this many bytes arrived */
+} resp;
+
+static size_t on_body(char *p, size_t sz, size_t n, void *ud) {
+    resp *r = ud;
+    size_t len = sz * n;
+    r->body = realloc(r->body, r->len + len + 1);
+    memcpy(r->body + r->len, p, len);
+    r->len += len;
+    r->body[r->len] = 0;
+    if (r->abort_after && r->len >= (size_t)r->abort_after) return 0;
+    return len;
+}
+
+static void header_value(const char *line, size_t len, const char *name, char *out, size_t cap) {
+    size_t nl = strlen(name);
+    if (len <= nl || strncasecmp(line, name, nl)) return;
+    const char *v = line + nl;
+    size_t vl = len - nl;
+    while (vl && (*v == ' ')) v++, vl--;
+    while (vl && (v[vl - 1] == '\r' || v[vl - 1] == '\n')) vl--;
+    snprintf(out, cap, "%.*s", (int)vl, v);
+}
+
+static size_t on_header(char *p, size_t sz, size_t n, void *ud) {
+    resp *r = ud;
+    size_t len = sz * n;
+    header_value(p, len, "Content-Type:", r->ctype, sizeof r->ctype);
+    header_value(p, len, "Retry-After:", r->retry_after, sizeof r->retry_after);
+    header_value(p, len, "Transfer-Encoding:", r->transfer_encoding, sizeof r->transfer_encoding);
+    header_value(p, len, "Content-Length:", r->content_length, sizeof r->content_length);
+    return len;
+}
+
+/* raw: no chunked decoding (to see the framing). */
+static void request_to(const char *b, const char *method, const char *path, const char *body, size_t body_len,
+                       const char *auth, int raw, resp *r) {
+    CURL *c = curl_easy_init();
+    char url[512];
+    snprintf(url, sizeof url, "%s%s", b, path);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+    char ah[512];
+    if (auth) {
+        snprintf(ah, sizeof ah, "Authorization: %s", auth);
+        h = curl_slist_append(h, ah);
+    }
+    h = curl_slist_append(h, "Expect:");
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    if (body) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)body_len);
+    }
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
+    if (raw) curl_easy_setopt(c, CURLOPT_HTTP_TRANSFER_DECODING, 0L);
+    CURLcode rc = curl_easy_perform(c);
+    if (!r->abort_after && rc != CURLE_OK) fail_msg("%s %s: %s", method, path, curl_easy_strerror(rc));
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+}
+
+static void request(const char *method, const char *path, const char *body, resp *r) {
+    memset(r, 0, sizeof *r);
+    request_to(base, method, path, body, body ? strlen(body) : 0, NULL, 0, r);
+}
+
+static void resp_free(resp *r) { free(r->body); }
+
+static json_t *json_of(const resp *r) {
+    json_error_t e;
+    json_t *j = json_loadb((const char *)r->body, r->len, 0, &e);
+    if (!j) fail_msg("not JSON (%s): %.200s", e.text, r->body ? (const char *)r->body : "");
+    return j;
+}
+
+/* An OpenAI error object with this status and param (NULL: JSON null). */
+static void expect_error(const char *method, const char *path, const char *body, long status, const char *param) {
+    resp r;
+    request(method, path, body, &r);
+    if (r.status != status) fail_msg("%s %s: status %ld, wanted %ld: %s", method, path, r.status, status, r.body);
+    json_t *j = json_of(&r), *e = json_object_get(j, "error");
+    assert_true(json_is_object(e));
+    assert_true(json_is_string(json_object_get(e, "message")));
+    assert_true(json_is_string(json_object_get(e, "type")));
+    assert_true(json_object_get(e, "code") != NULL);
+    const json_t *p = json_object_get(e, "param");
+    if (param) {
+        if (!json_is_string(p) || strcmp(json_string_value(p), param))
+            fail_msg("%s: param %s, wanted %s", path, json_is_string(p) ? json_string_value(p) : "null", param);
+    } else {
+        assert_true(json_is_null(p));
+    }
+    json_decref(j);
+    resp_free(&r);
+}
+
+static uint32_t le32(const unsigned char *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
+
+static const char *LONG_TEXT = "Hello there. This is the second sentence, which is a little longer. "
+                               "And here is a third one! Is this the fourth? Yes, it is the last.";
+
+/* ---------------------------------------------------------------- setup */
+
+static lt_server *start(const char *keys, int queue) {
+    lt_server_config c;
+    lt_server_config_default(&c);
+    char model[1200], voices[1200];
+    snprintf(model, sizeof model, "%s/tiny/kokoro-tiny.pth", golden);
+    snprintf(voices, sizeof voices, "%s/tiny/voices", golden);
+    c.model_path = model;
+    c.voices_dir = voices;
+    c.lexicon_dir = lexicons;
+    c.port = 0;
+    c.workers = 1;
+    c.queue_size = queue;
+    c.max_input = 3000;
+    c.max_body = 64 * 1024;
+    c.api_keys = keys;
+    c.quiet = 1;
+    c.drain_ms = 5000;
+    lt_err err;
+    lt_server *s;
+    if (lt_server_start(&c, &s, &err)) fail_msg("%s", err.msg);
+    return s;
+}
+
+static int setup(void **state) {
+    (void)state;
+    const char *shared = getenv("LT_SHARED");
+    snprintf(golden, sizeof golden, "%s/kokoro-golden", shared ? shared : "../shared");
+    snprintf(lexicons, sizeof lexicons, "%s/misaki-lexicon", shared ? shared : "../shared");
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    srv = start(NULL, 1);
+    snprintf(base, sizeof base, "http://127.0.0.1:%d", lt_server_port(srv));
+    return 0;
+}
+
+static int teardown(void **state) {
+    (void)state;
+    lt_server_stop(srv);
+    curl_global_cleanup();
+    return 0;
+}
+
+/* ---------------------------------------------------------------- info */
+
+static void test_info_endpoints(void **state) {
+    (void)state;
+    resp r;
+    request("GET", "/health", NULL, &r);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+
+    request("GET", "/ready", NULL, &r);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+
+    request("GET", "/v1/test", NULL, &r);
+    assert_int_equal(r.status, 200);
+    json_t *j = json_of(&r);
+    assert_string_equal(json_string_value(json_object_get(j, "status")), "ok");
+    json_decref(j);
+    resp_free(&r);
+
+    request("GET", "/v1/models", NULL, &r);
+    assert_int_equal(r.status, 200);
+    j = json_of(&r);
+    assert_string_equal(json_string_value(json_object_get(j, "object")), "list");
+    json_t *data = json_object_get(j, "data");
+    assert_true(json_array_size(data) >= 4);
+    int has_tts1 = 0;
+    for (size_t i = 0; i < json_array_size(data); i++) {
+        json_t *m = json_array_get(data, i);
+        assert_string_equal(json_string_value(json_object_get(m, "object")), "model");
+        assert_true(json_is_integer(json_object_get(m, "created")));
+        assert_true(json_is_string(json_object_get(m, "owned_by")));
+        has_tts1 |= !strcmp(json_string_value(json_object_get(m, "id")), "tts-1");
+    }
+    assert_true(has_tts1);
+    json_decref(j);
+    resp_free(&r);
+
+    request("GET", "/v1/audio/models", NULL, &r);
+    j = json_of(&r);
+    assert_true(json_array_size(json_object_get(j, "models")) >= 4);
+    assert_true(json_is_string(json_object_get(json_array_get(json_object_get(j, "models"), 0), "id")));
+    json_decref(j);
+    resp_free(&r);
+
+    request("GET", "/v1/audio/voices", NULL, &r);
+    assert_int_equal(r.status, 200);
+    j = json_of(&r);
+    json_t *voices = json_object_get(j, "voices");
+    assert_true(json_array_size(voices) >= 5);
+    int found = 0;
+    for (size_t i = 0; i < json_array_size(voices); i++) {
+        json_t *v = json_array_get(voices, i);
+        assert_true(json_is_string(json_object_get(v, "id")));
+        assert_true(json_is_string(json_object_get(v, "name")));
+        if (!strcmp(json_string_value(json_object_get(v, "id")), "bf_emma")) {
+            found = 1;
+            assert_string_equal(json_string_value(json_object_get(v, "language")), "en-GB");
+            assert_string_equal(json_string_value(json_object_get(v, "gender")), "female");
+        }
+        assert_null(strstr(json_string_value(json_object_get(v, "id")), "voices-tiny")); /* .npz not listed */
+    }
+    assert_true(found);
+    json_decref(j);
+    resp_free(&r);
+}
+
+/* ---------------------------------------------------------------- speech */
+
+static void test_wav_and_pcm(void **state) {
+    (void)state;
+    resp w, p;
+    request("POST", "/v1/audio/speech",
+            "{\"model\":\"tts-1\",\"input\":\"Hello world.\",\"voice\":\"af_bella\",\"response_format\":\"wav\","
+            "\"stream\":false}",
+            &w);
+    assert_int_equal(w.status, 200);
+    assert_string_equal(w.ctype, "audio/wav");
+    assert_true(w.content_length[0]); /* not streamed: a real length */
+    assert_true(w.len > 44);
+    assert_memory_equal(w.body, "RIFF", 4);
+    assert_memory_equal(w.body + 8, "WAVE", 4);
+    assert_int_equal(le32(w.body + 24), 24000);
+    assert_int_equal(le32(w.body + 4), w.len - 8);
+    assert_memory_equal(w.body + 36, "data", 4);
+    uint32_t data_len = le32(w.body + 40);
+    assert_int_equal(data_len, w.len - 44);
+    assert_true(data_len > 0 && data_len % 2 == 0);
+
+    /* the same request as raw PCM: the same samples without the header */
+    request("POST", "/v1/audio/speech",
+            "{\"model\":\"kokoro\",\"input\":\"Hello world.\",\"voice\":{\"id\":\"af_bella\"},\"response_format\":\"pcm\","
+            "\"stream\":false}",
+            &p);
+    assert_int_equal(p.status, 200);
+    assert_int_equal(p.len, data_len);
+    assert_memory_equal(p.body, w.body + 44, p.len);
+    resp_free(&w);
+    resp_free(&p);
+}
+
+/* Parse raw chunked framing; returns the number of chunks and the decoded bytes. */
+static int dechunk(const unsigned char *raw, size_t len, unsigned char **out, size_t *out_len) {
+    size_t pos = 0, n = 0;
+    int chunks = 0;
+    *out = malloc(len + 1);
+    for (;;) {
+        char *end;
+        unsigned long sz = strtoul((const char *)raw + pos, &end, 16);
+        const char *crlf = strstr((const char *)raw + pos, "\r\n");
+        if (!crlf || crlf < end) return -1;
+        pos = (size_t)((const unsigned char *)crlf - raw) + 2;
+        if (sz == 0) break;
+        if (pos + sz + 2 > len) return -1;
+        memcpy(*out + n, raw + pos, sz);
+        n += sz;
+        pos += sz + 2;
+        chunks++;
+    }
+    *out_len = n;
+    return chunks;
+}
+
+static void test_streamed_wav(void **state) {
+    (void)state;
+    char body[1024];
+    snprintf(body, sizeof body, "{\"input\":\"%s\",\"voice\":\"am_adam\",\"response_format\":\"wav\"}", LONG_TEXT);
+    resp r;
+    memset(&r, 0, sizeof r);
+    request_to(base, "POST", "/v1/audio/speech", body, strlen(body), NULL, 1, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.transfer_encoding, "chunked");
+    unsigned char *wav;
+    size_t len;
+    int chunks = dechunk(r.body, r.len, &wav, &len);
+    assert_true(chunks > 1);
+    assert_memory_equal(wav, "RIFF", 4);
+    assert_int_equal(le32(wav + 4), 0xFFFFFFFFu);
+    assert_int_equal(le32(wav + 40), 0xFFFFFFFFu);
+    assert_int_equal(le32(wav + 24), 24000);
+    assert_true(len > 44 + 24000); /* more than half a second */
+    assert_int_equal((len - 44) % 2, 0);
+    free(wav);
+    resp_free(&r);
+}
+
+static unsigned char *unbase64(const char *s, size_t *n) {
+    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t len = strlen(s);
+    unsigned char *out = malloc(len / 4 * 3 + 3);
+    uint32_t acc = 0;
+    int bits = 0;
+    *n = 0;
+    for (size_t i = 0; i < len && s[i] != '='; i++) {
+        const char *p = strchr(tab, s[i]);
+        if (!p || !s[i]) fail_msg("bad base64 character %d", s[i]);
+        acc = acc << 6 | (uint32_t)(p - tab);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out[(*n)++] = (unsigned char)(acc >> bits);
+        }
+    }
+    return out;
+}
+
+static void test_sse(void **state) {
+    (void)state;
+    char body[1024];
+    snprintf(body, sizeof body,
+             "{\"input\":\"%s\",\"voice\":\"af_heart\",\"response_format\":\"pcm\",\"stream_format\":\"sse\"}", LONG_TEXT);
+    resp r;
+    request("POST", "/v1/audio/speech", body, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.ctype, "text/event-stream");
+    int deltas = 0, done = 0;
+    size_t bytes = 0;
+    char *save = NULL;
+    for (char *ev = strtok_r((char *)r.body, "\n", &save); ev; ev = strtok_r(NULL, "\n", &save)) {
+        assert_true(!strncmp(ev, "data: ", 6));
+        assert_false(done); /* nothing after done */
+        json_error_t e;
+        json_t *j = json_loads(ev + 6, 0, &e);
+        if (!j) fail_msg("SSE data is not JSON: %s", e.text);
+        const char *type = json_string_value(json_object_get(j, "type"));
+        if (!strcmp(type, "speech.audio.delta")) {
+            size_t n;
+            unsigned char *pcm = unbase64(json_string_value(json_object_get(j, "audio")), &n);
+            assert_true(n > 0 && n % 2 == 0);
+            bytes += n;
+            free(pcm);
+            deltas++;
+        } else {
+            assert_string_equal(type, "speech.audio.done");
+            json_t *u = json_object_get(j, "usage");
+            json_int_t in = json_integer_value(json_object_get(u, "input_tokens"));
+            json_int_t out = json_integer_value(json_object_get(u, "output_tokens"));
+            assert_true(in > 20);
+            assert_int_equal(out, (json_int_t)(bytes / 2 / 600));
+            assert_int_equal(json_integer_value(json_object_get(u, "total_tokens")), in + out);
+            done = 1;
+        }
+        json_decref(j);
+    }
+    assert_true(done);
+    assert_true(deltas > 1); /* one per text chunk, sent as each is ready */
+    resp_free(&r);
+}
+
+static void test_formats(void **state) {
+    (void)state;
+    static const struct { const char *fmt, *ctype; } f[] = {
+        {"mp3", "audio/mpeg"}, {"opus", "audio/ogg"}, {"aac", "audio/aac"}, {"flac", "audio/flac"},
+        {"ulaw", NULL},        {"alaw", NULL},
+    };
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+        for (int stream = 0; stream < 2; stream++) {
+            char body[512];
+            snprintf(body, sizeof body,
+                     "{\"input\":\"Hello there. How are you?\",\"voice\":\"af_sky\",\"response_format\":\"%s\","
+                     "\"stream\":%s}",
+                     f[i].fmt, stream ? "true" : "false");
+            resp r;
+            request("POST", "/v1/audio/speech", body, &r);
+            if (r.status != 200) fail_msg("%s: %ld %s", f[i].fmt, r.status, r.body);
+            if (f[i].ctype) assert_string_equal(r.ctype, f[i].ctype);
+            assert_true(r.len > 100);
+            const unsigned char *b = r.body;
+            if (!strcmp(f[i].fmt, "mp3")) {
+                assert_false(!memcmp(b, "ID3", 3));
+                assert_true(b[0] == 0xFF && (b[1] & 0xE0) == 0xE0);
+            } else if (!strcmp(f[i].fmt, "opus")) {
+                assert_memory_equal(b, "OggS", 4);
+                assert_memory_equal(b + 28, "OpusHead", 8);
+            } else if (!strcmp(f[i].fmt, "aac")) {
+                assert_true(b[0] == 0xFF && (b[1] & 0xF0) == 0xF0);
+            } else if (!strcmp(f[i].fmt, "flac")) {
+                assert_memory_equal(b, "fLaC", 4);
+            } else { /* G.711 at 8 kHz: a third of the 24 kHz sample count, one byte each */
+                resp p;
+                request("POST", "/v1/audio/speech",
+                        "{\"input\":\"Hello there. How are you?\",\"voice\":\"af_sky\",\"response_format\":\"pcm\","
+                        "\"stream\":false}",
+                        &p);
+                double want = (double)p.len / 2 / 3;
+                assert_true(r.len > want * 0.95 && r.len < want * 1.05);
+                resp_free(&p);
+            }
+            resp_free(&r);
+        }
+    }
+    /* sample_rate for wav */
+    resp r;
+    request("POST", "/v1/audio/speech",
+            "{\"input\":\"Hello.\",\"voice\":\"af_sky\",\"response_format\":\"wav\",\"sample_rate\":16000,"
+            "\"stream\":false}",
+            &r);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(le32(r.body + 24), 16000);
+    resp_free(&r);
+}
+
+static void test_kokoro_fastapi_fields(void **state) {
+    (void)state;
+    resp a, b;
+    request("POST", "/v1/audio/speech",
+            "{\"input\":\"Room 5 is 3 km away.\",\"voice\":\"af_sky\",\"response_format\":\"pcm\",\"stream\":false,"
+            "\"lang_code\":\"b\",\"volume_multiplier\":0.5,\"speed\":1.5,\"instructions\":\"calm\","
+            "\"normalization_options\":{\"normalize\":true,\"unit_normalization\":false,\"url_normalization\":true}}",
+            &a);
+    assert_int_equal(a.status, 200);
+    assert_true(a.len > 0);
+    request("POST", "/v1/audio/speech",
+            "{\"input\":\"Room 5 is 3 km away.\",\"voice\":\"af_sky\",\"response_format\":\"pcm\",\"stream\":false,"
+            "\"lang_code\":\"b\",\"speed\":1.5}",
+            &b);
+    assert_int_equal(b.status, 200);
+    assert_true(b.len != a.len || memcmp(a.body, b.body, a.len)); /* options took effect */
+    resp_free(&a);
+    resp_free(&b);
+}
+
+static void test_captioned_speech(void **state) {
+    (void)state;
+    const char *input = "It costs $100 today.";
+    char body[256];
+    snprintf(body, sizeof body, "{\"input\":\"%s\",\"voice\":\"af_sky\",\"response_format\":\"wav\"}", input);
+    resp r;
+    request("POST", "/dev/captioned_speech", body, &r);
+    assert_int_equal(r.status, 200);
+    json_t *j = json_of(&r);
+    assert_string_equal(json_string_value(json_object_get(j, "audio_format")), "wav");
+    size_t n;
+    unsigned char *wav = unbase64(json_string_value(json_object_get(j, "audio")), &n);
+    assert_true(n > 44);
+    assert_memory_equal(wav, "RIFF", 4);
+    double seconds = (double)(n - 44) / 2 / 24000;
+    free(wav);
+    json_t *ts = json_object_get(j, "timestamps");
+    assert_int_equal(json_array_size(ts), 4); /* It, costs, $100, today. */
+    double prev = -1;
+    int dollars = 0;
+    for (size_t i = 0; i < json_array_size(ts); i++) {
+        json_t *w = json_array_get(ts, i);
+        const char *word = json_string_value(json_object_get(w, "word"));
+        json_int_t s0 = json_integer_value(json_object_get(w, "source_start"));
+        json_int_t s1 = json_integer_value(json_object_get(w, "source_end"));
+        double t0 = json_real_value(json_object_get(w, "start_time"));
+        double t1 = json_real_value(json_object_get(w, "end_time"));
+        assert_true(s0 >= 0 && s1 > s0 && (size_t)s1 <= strlen(input));
+        assert_true(strlen(word) == (size_t)(s1 - s0) && !memcmp(input + s0, word, strlen(word)));
+        assert_true(t0 >= prev && t1 > t0 && t1 <= seconds + 1e-6);
+        prev = t1;
+        if (!strcmp(word, "$100")) {
+            dollars = 1;
+            assert_int_equal(s0, 9);
+            assert_non_null(strchr(json_string_value(json_object_get(w, "phonemes")), ' ')); /* three words */
+        }
+    }
+    assert_true(dollars);
+    json_decref(j);
+    resp_free(&r);
+}
+
+static void test_phonemize(void **state) {
+    (void)state;
+    resp r;
+    request("POST", "/dev/phonemize", "{\"text\":\"Hello world\",\"language\":\"a\"}", &r);
+    assert_int_equal(r.status, 200);
+    json_t *j = json_of(&r);
+    assert_true(strlen(json_string_value(json_object_get(j, "phonemes"))) > 4);
+    json_t *t = json_object_get(j, "tokens");
+    assert_true(json_array_size(t) > 4);
+    assert_int_equal(json_integer_value(json_array_get(t, 0)), 0);
+    assert_int_equal(json_integer_value(json_array_get(t, json_array_size(t) - 1)), 0);
+    json_decref(j);
+    resp_free(&r);
+    expect_error("POST", "/dev/phonemize", "{\"text\":\"x\",\"language\":\"q\"}", 400, "language");
+}
+
+/* ---------------------------------------------------------------- errors */
+
+static void test_errors(void **state) {
+    (void)state;
+    const char *S = "/v1/audio/speech";
+    expect_error("POST", S, "{bad json", 400, NULL);
+    expect_error("POST", S, "[1,2]", 400, NULL);
+    expect_error("POST", S, "{\"voice\":\"af_sky\"}", 400, "input");
+    expect_error("POST", S, "{\"input\":\"\",\"voice\":\"af_sky\"}", 400, "input");
+    expect_error("POST", S, "{\"input\":42,\"voice\":\"af_sky\"}", 400, "input");
+    expect_error("POST", S, "{\"input\":\"hi\",\"voice\":\"af_sky\",\"speed\":9}", 400, "speed");
+    expect_error("POST", S, "{\"input\":\"hi\",\"voice\":\"af_sky\",\"speed\":\"fast\"}", 400, "speed");
+    expect_error("POST", S, "{\"input\":\"hi\",\"voice\":\"nobody\"}", 400, "voice");
+    expect_error("POST", S, "{\"input\":\"hi\",\"voice\":\"../../etc/passwd\"}", 400, "voice");
+    expect_error("POST", S, "{\"input\":\"hi\",\"voice\":{\"id\":\"nobody\"}}", 400, "voice");
+    expect_error("POST", S, "{\"input\":\"hi\",\"voice\":\"af_sky\",\"response_format\":\"wma\"}", 400,
+                 "response_format");
+    expect_error("POST", S, "{\"input\":\"hi\",\"voice\":\"af_sky\",\"stream_format\":\"ws\"}", 400, "stream_format");
+    expect_error("POST", S, "{\"input\":\"hi\",\"voice\":\"af_sky\",\"lang_code\":\"x\"}", 400, "lang_code");
+    expect_error("POST", S, "{\"input\":\"hi\",\"voice\":\"af_sky\",\"response_format\":\"mp3\",\"sample_rate\":8000}",
+                 400, "sample_rate");
+    expect_error("POST", S, "{\"input\":\"hi\",\"voice\":\"af_sky\",\"normalization_options\":{\"normalize\":1}}", 400,
+                 "normalization_options");
+    char *big = malloc(4000);
+    snprintf(big, 4000, "{\"input\":\"%03100d\",\"voice\":\"af_sky\"}", 0);
+    expect_error("POST", S, big, 400, "input"); /* max_input is 3000 here */
+    free(big);
+    expect_error("GET", "/v1/nope", NULL, 404, NULL);
+    expect_error("GET", S, NULL, 405, NULL);
+    expect_error("DELETE", "/v1/models", NULL, 405, NULL);
+
+    size_t n = 100 * 1024; /* max_body is 64 KiB here */
+    char *huge = malloc(n + 1);
+    memset(huge, ' ', n);
+    huge[n] = 0;
+    huge[0] = '{';
+    huge[n - 1] = '}';
+    expect_error("POST", S, huge, 413, NULL);
+    free(huge);
+
+    /* the server still serves */
+    resp r;
+    request("GET", "/health", NULL, &r);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+}
+
+typedef struct async_req {
+    pthread_t t;
+    const char *body;
+    resp r;
+} async_req;
+
+static void *async_main(void *a) {
+    async_req *q = a;
+    memset(&q->r, 0, sizeof q->r);
+    request_to(base, "POST", "/v1/audio/speech", q->body, strlen(q->body), NULL, 0, &q->r);
+    return NULL;
+}
+
+static void test_queue_full_503(void **state) {
+    (void)state;
+    /* one worker, one waiting slot: hold the worker so A waits in the queue */
+    lt_server_hold(srv, 1);
+    async_req a = {.body = "{\"input\":\"Queued.\",\"voice\":\"af_sky\",\"response_format\":\"wav\",\"stream\":false}"};
+    pthread_create(&a.t, NULL, async_main, &a);
+    for (int i = 0; i < 500 && lt_server_waiting(srv) < 1; i++) usleep(10000);
+    assert_int_equal(lt_server_waiting(srv), 1);
+    resp b;
+    request("POST", "/v1/audio/speech", "{\"input\":\"Too many.\",\"voice\":\"af_sky\"}", &b);
+    assert_int_equal(b.status, 503);
+    assert_true(atoi(b.retry_after) >= 1);
+    json_t *j = json_of(&b);
+    assert_true(json_is_object(json_object_get(j, "error")));
+    json_decref(j);
+    resp_free(&b);
+    /* streamed requests are refused the same way, before any audio */
+    request("POST", "/v1/audio/speech", "{\"input\":\"Too many.\",\"voice\":\"af_sky\",\"stream\":true}", &b);
+    assert_int_equal(b.status, 503);
+    resp_free(&b);
+    lt_server_hold(srv, 0);
+    pthread_join(a.t, NULL);
+    assert_int_equal(a.r.status, 200);
+    assert_memory_equal(a.r.body, "RIFF", 4);
+    resp_free(&a.r);
+}
+
+static long abandoned(void) {
+    resp r;
+    request("GET", "/ready", NULL, &r);
+    json_t *j = json_of(&r);
+    long n = (long)json_integer_value(json_object_get(j, "abandoned_streams"));
+    json_decref(j);
+    resp_free(&r);
+    return n;
+}
+
+static void test_client_disconnect(void **state) {
+    (void)state;
+    long before = abandoned();
+    /* ~6 chunks of text; the client hangs up at the first audio byte */
+    char *body = malloc(8192);
+    strcpy(body, "{\"input\":\"Short start. ");
+    for (int i = 0; i < 50; i++) strcat(body, "This sentence keeps going for a while. ");
+    strcat(body, "\",\"voice\":\"af_sky\",\"response_format\":\"pcm\"}");
+    resp r;
+    memset(&r, 0, sizeof r);
+    r.abort_after = 1;
+    request_to(base, "POST", "/v1/audio/speech", body, strlen(body), NULL, 0, &r);
+    resp_free(&r);
+    free(body);
+    /* the synthesis stops at its next chunk and the worker is freed */
+    for (int i = 0; i < 1200 && abandoned() == before; i++) usleep(50000);
+    assert_int_equal(abandoned(), before + 1);
+    resp ok;
+    request("POST", "/v1/audio/speech",
+            "{\"input\":\"Still here.\",\"voice\":\"af_sky\",\"response_format\":\"wav\",\"stream\":false}", &ok);
+    assert_int_equal(ok.status, 200);
+    resp_free(&ok);
+}
+
+static void test_auth(void **state) {
+    (void)state;
+    lt_server *s = start("first-key, sekret", 4);
+    char b[64];
+    snprintf(b, sizeof b, "http://127.0.0.1:%d", lt_server_port(s));
+    const char *body = "{\"input\":\"Hi.\",\"voice\":\"af_sky\",\"response_format\":\"pcm\",\"stream\":false}";
+    struct { const char *auth; long status; } cases[] = {
+        {NULL, 401}, {"Bearer wrong", 401}, {"Bearer sekre", 401}, {"Bearer sekrett", 401}, {"sekret", 401},
+        {"Bearer sekret", 200}, {"Bearer first-key", 200},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        resp r;
+        memset(&r, 0, sizeof r);
+        request_to(b, "POST", "/v1/audio/speech", body, strlen(body), cases[i].auth, 0, &r);
+        if (r.status != cases[i].status)
+            fail_msg("auth '%s': %ld, wanted %ld", cases[i].auth ? cases[i].auth : "(none)", r.status, cases[i].status);
+        if (r.status == 401) {
+            json_t *j = json_of(&r);
+            assert_string_equal(json_string_value(json_object_get(json_object_get(j, "error"), "type")),
+                                "authentication_error");
+            json_decref(j);
+        }
+        resp_free(&r);
+    }
+    static const char *open_paths[] = {"/health", "/ready", "/v1/models", "/v1/audio/models", "/v1/audio/voices",
+                                       "/v1/test"};
+    for (size_t i = 0; i < sizeof open_paths / sizeof open_paths[0]; i++) {
+        resp r;
+        memset(&r, 0, sizeof r);
+        request_to(b, "GET", open_paths[i], NULL, 0, NULL, 0, &r);
+        if (r.status != 200) fail_msg("%s without a key: %ld", open_paths[i], r.status);
+        resp_free(&r);
+    }
+    resp r;
+    memset(&r, 0, sizeof r);
+    request_to(b, "POST", "/dev/phonemize", "{\"text\":\"hi\"}", 13, NULL, 0, &r);
+    assert_int_equal(r.status, 401);
+    resp_free(&r);
+    lt_server_stop(s);
+}
+
+static void *async_to(void *a) {
+    async_req *q = a;
+    request_to(base, "POST", "/v1/audio/speech", q->body, strlen(q->body), NULL, 0, &q->r);
+    return NULL;
+}
+
+/* A request waiting when the stop comes is still answered; then the port closes. */
+static void test_graceful_stop(void **state) {
+    (void)state;
+    lt_server *s = start(NULL, 2);
+    char saved[64];
+    snprintf(saved, sizeof saved, "%s", base);
+    snprintf(base, sizeof base, "http://127.0.0.1:%d", lt_server_port(s));
+    lt_server_hold(s, 1);
+    async_req a = {.body = "{\"input\":\"Last words.\",\"voice\":\"af_sky\",\"response_format\":\"wav\",\"stream\":false}"};
+    memset(&a.r, 0, sizeof a.r);
+    pthread_create(&a.t, NULL, async_to, &a);
+    for (int i = 0; i < 500 && lt_server_waiting(s) < 1; i++) usleep(10000);
+    assert_int_equal(lt_server_waiting(s), 1);
+    lt_server_stop(s);
+    pthread_join(a.t, NULL);
+    assert_int_equal(a.r.status, 200);
+    assert_memory_equal(a.r.body, "RIFF", 4);
+    resp_free(&a.r);
+    CURL *c = curl_easy_init();
+    char url[128];
+    snprintf(url, sizeof url, "%s/health", base);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    assert_int_equal(curl_easy_perform(c), CURLE_COULDNT_CONNECT);
+    curl_easy_cleanup(c);
+    snprintf(base, sizeof base, "%s", saved);
+}
+
+static void test_cors_preflight(void **state) {
+    (void)state;
+    resp r;
+    request("OPTIONS", "/v1/audio/speech", NULL, &r);
+    assert_int_equal(r.status, 204);
+    resp_free(&r);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_info_endpoints),     cmocka_unit_test(test_wav_and_pcm),
+        cmocka_unit_test(test_streamed_wav),       cmocka_unit_test(test_sse),
+        cmocka_unit_test(test_formats),            cmocka_unit_test(test_kokoro_fastapi_fields),
+        cmocka_unit_test(test_captioned_speech),   cmocka_unit_test(test_phonemize),
+        cmocka_unit_test(test_errors),             cmocka_unit_test(test_queue_full_503),
+        cmocka_unit_test(test_client_disconnect),  cmocka_unit_test(test_auth),
+        cmocka_unit_test(test_cors_preflight),     cmocka_unit_test(test_graceful_stop),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
