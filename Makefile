@@ -6,11 +6,12 @@ MODEL ?= models/kokoro-v1_0.pth
 VOICES ?= models/voices
 VOICE ?= af_heart
 FUZZ_SECONDS ?= 10
+PORT ?= 8880
 
 DEBIAN_PACKAGES := build-essential cmake pkg-config clang libclang-rt-14-dev \
 	libopenblas-dev libzip-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev libespeak-ng-dev libmicrohttpd-dev libavcodec-dev libavformat-dev libswresample-dev libavutil-dev libsqlite3-dev
 
-.PHONY: all build test test-unit test-asan test-fuzz run deps clean bench parity-full
+.PHONY: all build test test-unit test-asan test-fuzz run demo deps clean bench parity-full
 
 all: build
 
@@ -53,15 +54,20 @@ deps:
 		$$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y $$missing; \
 	fi
 
+# Start the server (Open WebUI & co. point at http://127.0.0.1:8880/v1); fetch the weights first if needed.
 run: deps build
 	@if [ ! -f "$(MODEL)" ]; then \
-		./build/litetts download --dir models --only weights,voices --voices $(VOICE) --retries 1 || { \
+		./build/litetts download --dir models --retries 1 || { \
 		  echo; echo "Could not download the weights (offline?). Get kokoro-v1_0.pth, config.json and voices/*.pt"; \
 		  echo "from the Hugging Face repository hexgrad/Kokoro-82M (or run litetts download elsewhere), then run:"; \
 		  echo "  make run MODEL=/path/to/kokoro-v1_0.pth VOICES=/path/to/voices"; exit 1; }; \
 	fi
-	./build/litetts say --model $(MODEL) --voice $(VOICES)/$(VOICE).pt \
-		--phonemes "həlˈO, ðɪs ɪz lˈItˌitˌiˈɛs." -o hello.wav
+	./build/litetts serve --model $(MODEL) --voices $(VOICES) --port $(PORT)
+
+# The old demo: one WAV, no server.
+demo: build
+	./build/litetts say --model $(MODEL) --voices $(VOICES) --voice $(VOICE) \
+		--text "Hello, this is LiteTTS." -o hello.wav
 	@echo "wrote hello.wav"
 
 bench: build

@@ -8,6 +8,14 @@ const [base, voice] = process.argv.slice(2);
 const client = new OpenAI({ baseURL: `${base}/v1`, apiKey: 'not-needed', maxRetries: 0 });
 const fail = (msg) => { console.error(`FAIL ${msg}`); process.exit(1); };
 
+// wait until the model is loaded
+for (let i = 0; ; i++) {
+  const r = await fetch(`${base}/ready`).catch(() => null);
+  if (r && r.ok) break;
+  if (i > 300) fail('server never became ready');
+  await new Promise((ok) => setTimeout(ok, 50));
+}
+
 const wav = Buffer.from(await (await client.audio.speech.create({
   model: 'tts-1', voice, input: 'Hello from the OpenAI SDK.', response_format: 'wav',
 })).arrayBuffer());
