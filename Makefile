@@ -9,7 +9,7 @@ FUZZ_SECONDS ?= 10
 PORT ?= 8880
 
 DEBIAN_PACKAGES := build-essential cmake pkg-config clang libclang-rt-14-dev \
-	libopenblas-dev libzip-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev libespeak-ng-dev libmicrohttpd-dev libavcodec-dev libavformat-dev libswresample-dev libavutil-dev libsqlite3-dev
+	libopenblas-dev libzip-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev libespeak-ng-dev libmicrohttpd-dev libavcodec-dev libavformat-dev libswresample-dev libavutil-dev libsqlite3-dev libhiredis-dev redis-server
 
 .PHONY: all build test test-unit test-asan test-fuzz run demo deps clean bench parity-full
 
