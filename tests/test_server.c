@@ -24,6 +24,7 @@
 static lt_server *srv;
 static char base[64];
 static char golden[1024], lexicons[1024];
+static char data_dir[] = "/tmp/lt-test-server-XXXXXX";
 
 typedef struct resp {
     long status;
@@ -156,6 +157,7 @@ static lt_server *start(const char *keys, int queue) {
     c.api_keys = keys;
     c.quiet = 1;
     c.drain_ms = 5000;
+    c.data_dir = data_dir;
     lt_err err;
     lt_server *s;
     if (lt_server_start(&c, &s, &err)) fail_msg("%s", err.msg);
@@ -168,6 +170,7 @@ static int setup(void **state) {
     snprintf(golden, sizeof golden, "%s/kokoro-golden", shared ? shared : "../shared");
     snprintf(lexicons, sizeof lexicons, "%s/misaki-lexicon", shared ? shared : "../shared");
     curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (!mkdtemp(data_dir)) return -1;
     srv = start(NULL, 1);
     snprintf(base, sizeof base, "http://127.0.0.1:%d", lt_server_port(srv));
     return 0;
@@ -177,6 +180,9 @@ static int teardown(void **state) {
     (void)state;
     lt_server_stop(srv);
     curl_global_cleanup();
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", data_dir);
+    if (system(cmd)) return -1;
     return 0;
 }
 
@@ -237,7 +243,11 @@ static void test_info_endpoints(void **state) {
         assert_true(json_is_string(json_object_get(v, "name")));
         if (!strcmp(json_string_value(json_object_get(v, "id")), "bf_emma")) {
             found = 1;
-            assert_string_equal(json_string_value(json_object_get(v, "language")), "en-GB");
+            assert_string_equal(json_string_value(json_object_get(v, "language")), "British English");
+            assert_string_equal(json_string_value(json_object_get(v, "locale")), "en-GB");
+            assert_string_equal(json_string_value(json_object_get(v, "lang_code")), "b");
+            assert_string_equal(json_string_value(json_object_get(v, "grade")), "B-");
+            assert_true(json_is_false(json_object_get(v, "custom")));
             assert_string_equal(json_string_value(json_object_get(v, "gender")), "female");
         }
         assert_null(strstr(json_string_value(json_object_get(v, "id")), "voices-tiny")); /* .npz not listed */

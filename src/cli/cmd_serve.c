@@ -17,7 +17,8 @@ static void usage(FILE *f) {
             "\n"
             "  --model FILE        kokoro-v1_0.pth, a .gguf from `litetts convert`, or the tiny golden model\n"
             "  --config FILE       the model's config.json (default: beside the model; a .gguf carries its own)\n"
-            "  --voices DIR        voice packs, NAME.pt / NAME.bin (default: <model dir>/voices)\n"
+            "  --voices DIR        voice packs: NAME.pt, raw NAME.bin, .npz archives such as voices-v1.0.bin\n"
+            "                      (default: <model dir>/voices; rescanned when the folder changes)\n"
             "  --lexicon-dir DIR   misaki's lexicons (default $LITETTS_LEXICON_DIR, else <model dir>/lexicons)\n"
             "  --host H            address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)\n"
             "  --port P            default 8880 (Kokoro-FastAPI's port)\n"
@@ -30,6 +31,17 @@ static void usage(FILE *f) {
             "                      comma-separated); /health, /ready, /v1/models, /v1/audio/models,\n"
             "                      /v1/audio/voices and /v1/test stay open\n"
             "  --drain-seconds S   on SIGTERM/SIGINT, time in-flight requests get to finish (default 10)\n"
+            "  --data-dir DIR      saved voices (voices.db, voices/) and the disk cache (cache/) (default ./data;\n"
+            "                      --data-dir '' turns both off)\n"
+            "  --voice-cache N     parsed voice packs and blends kept in memory (default 64)\n"
+            "  --preload LIST      voices loaded at start, comma-separated (e.g. af_heart,af_bella)\n"
+            "  --max-blend-terms N terms allowed in a blend expression (default 8, at most 16)\n"
+            "  --blend-raw-weights blends use the raw weights instead of normalising them to sum 1\n"
+            "  --max-voice-upload BYTES  size limit of an uploaded voice pack (default 2097152)\n"
+            "  --cache-mem-mb N    audio cache, memory tier (default 64; 0 = off)\n"
+            "  --cache-disk-mb N   audio cache, disk tier under <data-dir>/cache (default 512; 0 = off)\n"
+            "  --precache FILE     JSON list of {\"text\", \"voice\", \"format\"?} synthesised into the cache\n"
+            "                      at start, in the background\n"
             "  --quiet             no log lines\n");
 }
 
@@ -47,6 +59,11 @@ int lt_cmd_serve(int argc, char **argv) {
         {"queue", required_argument, 0, 'q'},     {"max-input", required_argument, 0, 'i'},
         {"max-body", required_argument, 0, 'b'},  {"api-key", required_argument, 0, 'k'},
         {"drain-seconds", required_argument, 0, 's'}, {"quiet", no_argument, 0, 'Q'},
+        {"data-dir", required_argument, 0, 'D'},  {"voice-cache", required_argument, 0, 'V'},
+        {"preload", required_argument, 0, 'P'},   {"max-blend-terms", required_argument, 0, 'T'},
+        {"blend-raw-weights", no_argument, 0, 'R'}, {"max-voice-upload", required_argument, 0, 'U'},
+        {"cache-mem-mb", required_argument, 0, 'M'}, {"cache-disk-mb", required_argument, 0, 'K'},
+        {"precache", required_argument, 0, 'C'},
         {"help", no_argument, 0, 'h'},            {0, 0, 0, 0},
     };
     lt_server_config c;
@@ -59,12 +76,14 @@ int lt_cmd_serve(int argc, char **argv) {
     char *end;
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         long v = 0;
-        if (strchr("ptwqibs", o)) {
+        if (strchr("ptwqibsVTUMK", o)) {
             v = strtol(optarg, &end, 10);
             if (*end || end == optarg || v < 0 || v > 1L << 30) {
                 fprintf(stderr, "litetts serve: --%s: '%s' is not a valid number\n",
                         o == 'p' ? "port" : o == 't' ? "threads" : o == 'w' ? "workers" : o == 'q' ? "queue"
-                        : o == 'i' ? "max-input" : o == 'b' ? "max-body" : "drain-seconds", optarg);
+                        : o == 'i' ? "max-input" : o == 'b' ? "max-body" : o == 's' ? "drain-seconds"
+                        : o == 'V' ? "voice-cache" : o == 'T' ? "max-blend-terms" : o == 'U' ? "max-voice-upload"
+                        : o == 'M' ? "cache-mem-mb" : "cache-disk-mb", optarg);
                 return 2;
             }
         }
@@ -82,6 +101,21 @@ int lt_cmd_serve(int argc, char **argv) {
         case 'b': c.max_body = (size_t)v; break;
         case 's': c.drain_ms = (int)v * 1000; break;
         case 'Q': c.quiet = 1; break;
+        case 'D': c.data_dir = optarg; break;
+        case 'V': c.voice_cache = (int)v; break;
+        case 'P': c.preload = optarg; break;
+        case 'T':
+            if (v < 1 || v > 16) {
+                fprintf(stderr, "litetts serve: --max-blend-terms must be 1-16\n");
+                return 2;
+            }
+            c.max_blend_terms = (int)v;
+            break;
+        case 'R': c.blend_raw_weights = 1; break;
+        case 'U': c.max_voice_upload = (size_t)v; break;
+        case 'M': c.cache_mem_mb = (size_t)v; break;
+        case 'K': c.cache_disk_mb = (size_t)v; break;
+        case 'C': c.precache = optarg; break;
         case 'k': {
             size_t len = strlen(keys);
             snprintf(keys + len, sizeof keys - len, "%s%s", len ? "," : "", optarg);

@@ -44,8 +44,9 @@ struct lt_http_req {
     char method[16];
     char *path;
     char *body;
-    size_t body_len, body_cap;
+    size_t body_len, body_cap, limit;
     int too_large;
+    const char *route;    /* the matched pattern (static), NULL if none */
     char *params[LT_HTTP_MAX_PARAMS];
     int n_params;
     /* the reply */
@@ -393,7 +394,7 @@ static void dispatch(lt_http_req *r) {
     }
     if (r->too_large) {
         lt_http_reply_error(r, 413, NULL, "request_too_large", "the request body is larger than %zu bytes",
-                            h->cfg.max_body);
+                            r->limit);
         return;
     }
     if (!route->open && h->cfg.auth && !h->cfg.auth(h->cfg.auth_ud, lt_http_header(r, "Authorization"))) {
@@ -402,6 +403,7 @@ static void dispatch(lt_http_req *r) {
                             "a valid API key is required: send 'Authorization: Bearer <key>'");
         return;
     }
+    r->route = route->pattern;
     route_match(route->pattern, r->path, r);
     route->handler(r, h->cfg.ud);
     if (!r->deferred && !r->has_reply) lt_http_reply_error(r, 500, NULL, NULL, "the handler gave no reply");
@@ -423,13 +425,15 @@ static enum MHD_Result send_reply(lt_http_req *r) {
     if (!resp) return MHD_NO;
     if (r->ctype) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->ctype);
     MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
-    MHD_add_response_header(resp, "Access-Control-Expose-Headers", "Retry-After, X-Request-Id, Content-Type");
+    MHD_add_response_header(resp, "Access-Control-Expose-Headers",
+                            "Retry-After, X-Request-Id, Content-Type, Content-Disposition, X-Cache");
     if (r->stream) {
         MHD_add_response_header(resp, "Cache-Control", "no-cache");
         MHD_add_response_header(resp, "X-Accel-Buffering", "no");
     }
     for (int i = 0; i < r->n_headers; i++) MHD_add_response_header(resp, r->hname[i], r->hval[i]);
     r->queued = 1;
+    if (r->h->cfg.on_reply) r->h->cfg.on_reply(r->h->cfg.ud, r->method, r->route, r->status);
     enum MHD_Result rc = MHD_queue_response(r->conn, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     return rc;
@@ -451,11 +455,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->path = strdup(url);
         *con_cls = r;
         if (!r->path) return MHD_NO;
+        r->limit = h->cfg.max_body;
+        for (int i = 0; i < h->cfg.n_routes; i++) {
+            const lt_http_endpoint *rt = &h->cfg.routes[i];
+            if (rt->max_body && !strcmp(rt->method, method) && route_match(rt->pattern, r->path, NULL)) {
+                r->limit = rt->max_body;
+                break;
+            }
+        }
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > h->cfg.max_body) {
+        if (cl && strtoull(cl, NULL, 10) > r->limit) {
             r->too_large = 1;
             lt_http_reply_error(r, 413, NULL, "request_too_large", "the request body is larger than %zu bytes",
-                                h->cfg.max_body);
+                                r->limit);
             return send_reply(r);
         }
         return MHD_YES;
@@ -468,7 +480,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         size_t n = *upload_size;
         *upload_size = 0;
         if (r->too_large) return MHD_YES;
-        if (r->body_len + n > h->cfg.max_body) {
+        if (r->body_len + n > r->limit) {
             r->too_large = 1;
             free(r->body);
             r->body = NULL;

@@ -31,6 +31,7 @@ typedef struct lt_http_endpoint {
     const char *pattern; /* "/v1/audio/speech", "/v1/audio/voices/{}" */
     lt_http_handler handler;
     int open;            /* 1: no API key needed */
+    size_t max_body;     /* this route's body limit; 0 = the daemon's */
 } lt_http_endpoint;
 
 /* Returns 1 when the Authorization header value (may be NULL) is accepted. */
@@ -49,6 +50,9 @@ typedef struct lt_http_config {
     void *ud;                /* passed to handlers */
     lt_http_auth_fn auth;    /* NULL = no auth */
     void *auth_ud;
+    /* NULL or called as each reply is queued (route: the matched pattern, or
+     * NULL when none matched), for request counters */
+    void (*on_reply)(void *ud, const char *method, const char *route, int status);
 } lt_http_config;
 
 int lt_http_start(const lt_http_config *cfg, lt_http **out, lt_err *err);

@@ -1,21 +1,38 @@
 /* routes_speech.c — POST /v1/audio/speech (whole file, chunked audio
  * stream, or SSE) and POST /dev/captioned_speech (audio + word timestamps
  * with their source spans): request checks on the HTTP thread, synthesis as
- * a job on a worker, the reply or stream filled from there. */
+ * a job on a worker, the reply or stream filled from there. Also the audio
+ * cache's part of it (a repeat whose phonemes are known is answered on the
+ * HTTP thread; otherwise the worker phonemises, looks up, and stores what it
+ * synthesised) and the --precache phrases, synthesised in the background. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "audio/encoder.h"
+#include "core/sha256.h"
 #include "server/base64.h"
 #include "server/server_internal.h"
 #include "server/speech_req.h"
 
-enum { K_BUFFER, K_STREAM, K_SSE, K_CAPTIONED };
+enum { K_BUFFER, K_STREAM, K_SSE, K_CAPTIONED, K_PRECACHE };
+
+/* streamed audio kept for the cache up to this size */
+#define CACHE_COPY_MAX (64u << 20)
 
 typedef struct speech_job {
     lt_server *s;
     int kind;
     lt_speech_req req;
+    lt_voice_ref *voice;
+    char key[LT_CACHE_KEY_LEN]; /* the audio cache key, once known */
+    int key_checked;            /* the HTTP thread already looked it up (a miss) */
+    int caching;                /* store the output when it completes */
+    uint8_t *copy;              /* K_STREAM: what was streamed, for the cache */
+    size_t copy_len, copy_cap;
+    int copy_overflow;
     lt_http_req *http;      /* K_BUFFER, K_CAPTIONED: deferred */
     lt_http_stream *stream; /* K_STREAM, K_SSE */
     uint8_t *buf;
@@ -24,6 +41,8 @@ typedef struct speech_job {
 } speech_job;
 
 static void job_free(speech_job *j) {
+    if (j->voice) lt_voices_release(j->s->voices, j->voice);
+    free(j->copy);
     lt_speech_req_free(&j->req);
     free(j->buf);
     json_decref(j->words);
@@ -32,25 +51,59 @@ static void job_free(speech_job *j) {
 
 static int cancelled(const speech_job *j) { return atomic_load(&j->s->cancel); }
 
+static int append(uint8_t **buf, size_t *len, size_t *cap, const uint8_t *data, size_t n) {
+    if (*len + n > *cap) {
+        size_t c = *cap ? *cap : 1u << 16;
+        while (c < *len + n) c *= 2;
+        uint8_t *nb = realloc(*buf, c);
+        if (!nb) return 1;
+        *buf = nb;
+        *cap = c;
+    }
+    memcpy(*buf + *len, data, n);
+    *len += n;
+    return 0;
+}
+
 static int sink_buffer(void *ud, const uint8_t *data, size_t len) {
     speech_job *j = ud;
     if (cancelled(j)) return 1;
-    if (j->len + len > j->cap) {
-        size_t cap = j->cap ? j->cap : 1u << 16;
-        while (cap < j->len + len) cap *= 2;
-        uint8_t *n = realloc(j->buf, cap);
-        if (!n) return 1;
-        j->buf = n;
-        j->cap = cap;
-    }
-    memcpy(j->buf + j->len, data, len);
-    j->len += len;
-    return 0;
+    return append(&j->buf, &j->len, &j->cap, data, len);
 }
 
 static int sink_stream(void *ud, const uint8_t *data, size_t len) {
     speech_job *j = ud;
+    if (j->caching && !j->copy_overflow) {
+        if (j->copy_len + len > CACHE_COPY_MAX || append(&j->copy, &j->copy_len, &j->copy_cap, data, len)) {
+            j->copy_overflow = 1;
+            free(j->copy);
+            j->copy = NULL;
+            j->copy_len = j->copy_cap = 0;
+        }
+    }
     return cancelled(j) || lt_http_stream_write(j->stream, data, len) ? 1 : 0;
+}
+
+/* The whole input is phonemised: remember its phonemes, then answer from the
+ * cache if it has this output (returns 1: nothing to synthesise). */
+static int sink_phonemes(void *ud, const char *phonemes) {
+    speech_job *j = ud;
+    lt_server *s = j->s;
+    char tk[65];
+    lt_server_text_key(&j->req, tk);
+    lt_server_memo_put(s, tk, phonemes);
+    lt_server_audio_key(s, &j->req, phonemes, lt_voice_ref_hash(j->voice), j->key);
+    j->caching = 1;
+    if (j->key_checked) return 0;
+    uint8_t *data;
+    size_t len;
+    if (lt_cache_get(s->cache, j->key, &data, &len) != 1) return 0;
+    j->caching = 0;
+    int rc = 0;
+    if (j->kind == K_BUFFER) rc = sink_buffer(j, data, len);
+    else if (j->kind == K_STREAM) rc = sink_stream(j, data, len);
+    free(data);
+    return rc ? 0 : 1;
 }
 
 static int sse_event(speech_job *j, json_t *ev) {
@@ -110,16 +163,40 @@ static void run_job(void *arg, int worker) {
     lt_synth_sink sink = {.ud = j};
     sink.bytes = j->kind == K_STREAM ? sink_stream : j->kind == K_SSE ? sink_sse : sink_buffer;
     sink.word = j->kind == K_CAPTIONED ? sink_word : NULL;
+    if (s->cache && (j->kind == K_BUFFER || j->kind == K_STREAM || j->kind == K_PRECACHE)) sink.phonemes = sink_phonemes;
     int rc;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     if (cancelled(j)) {
         rc = lt_fail(&err, "the server is shutting down");
         memset(&st, 0, sizeof st);
     } else {
-        rc = lt_synth_run(s->synth, worker, &j->req, &sink, &st, &err);
+        rc = lt_synth_run(s->synth, worker, &j->req, lt_voice_ref_pack(j->voice), &sink, &st, &err);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (rc == 0)
+        lt_metrics_synthesis(s->metrics, (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9,
+                             (double)st.samples / 24000.0, st.answered);
+    if (rc == 0 && !st.answered && j->caching && s->cache) { /* only complete, successful outputs */
+        const uint8_t *out = j->kind == K_STREAM ? j->copy : j->buf;
+        size_t out_len = j->kind == K_STREAM ? j->copy_len : j->len;
+        lt_err cerr;
+        if (out && out_len && !(j->kind == K_STREAM && j->copy_overflow) &&
+            lt_cache_put(s->cache, j->key, out, out_len, &cerr) && !s->cfg.quiet)
+            fprintf(stderr, "litetts serve: cache: %s\n", cerr.msg);
     }
     const char *ctype = lt_encoder_content_type(j->req.format);
     if (rc && j->stream && lt_http_stream_cancelled(j->stream)) atomic_fetch_add(&s->n_abandoned, 1);
     switch (j->kind) {
+    case K_PRECACHE: {
+        int left = atomic_fetch_sub(&s->precache_pending, 1) - 1;
+        if (!s->cfg.quiet) {
+            if (rc) fprintf(stderr, "litetts serve: precache: '%.40s': %s\n", j->req.input, err.msg);
+            fprintf(stderr, "litetts serve: precache: %s '%.40s' (%d left)\n",
+                    rc ? "failed" : st.answered ? "already cached" : "cached", j->req.input, left);
+        }
+        break;
+    }
     case K_STREAM:
         lt_http_stream_close(j->stream, rc == 0);
         break;
@@ -143,6 +220,7 @@ static void run_job(void *arg, int worker) {
         } else if (rc) {
             lt_http_reply_error(j->http, 500, NULL, NULL, "synthesis failed: %s", err.msg);
         } else if (j->kind == K_BUFFER) {
+            if (st.answered) lt_http_add_header(j->http, "X-Cache", "hit");
             lt_http_reply_owned(j->http, 200, ctype, j->buf, j->len);
             j->buf = NULL;
         } else {
@@ -184,6 +262,40 @@ static void submit(lt_server *s, lt_http_req *r, speech_job *j) {
                                  : "the server is shutting down");
 }
 
+/* A repeat whose phonemes the memo knows: look the audio up here, on the
+ * HTTP thread, and answer at once on a hit (1: answered, j freed). */
+static int answer_from_cache(lt_server *s, lt_http_req *r, speech_job *j) {
+    char tk[65], *ph;
+    lt_server_text_key(&j->req, tk);
+    if (!lt_server_memo_get(s, tk, &ph)) return 0;
+    lt_server_audio_key(s, &j->req, ph, lt_voice_ref_hash(j->voice), j->key);
+    free(ph);
+    uint8_t *data;
+    size_t len;
+    if (lt_cache_get(s->cache, j->key, &data, &len) != 1) {
+        j->key_checked = 1;
+        return 0;
+    }
+    const char *ctype = lt_encoder_content_type(j->req.format);
+    lt_http_add_header(r, "X-Cache", "hit");
+    if (j->kind == K_STREAM) {
+        lt_http_stream *st = lt_http_reply_stream(r, ctype);
+        if (!st) {
+            free(data);
+            lt_http_reply_error(r, 500, NULL, NULL, "out of memory");
+        } else {
+            lt_http_stream_write(st, data, len); /* an empty stream buffer takes any size at once */
+            lt_http_stream_close(st, 1);
+            free(data);
+        }
+    } else {
+        lt_http_reply_owned(r, 200, ctype, data, len);
+    }
+    lt_metrics_synthesis(s->metrics, 0, 0, 1);
+    job_free(j);
+    return 1;
+}
+
 static void speech(lt_http_req *r, lt_server *s, int captioned) {
     if (!lt_server_check_ready(s, r)) return;
     json_t *body = lt_http_json_body(r);
@@ -205,6 +317,12 @@ static void speech(lt_http_req *r, lt_server *s, int captioned) {
         job_free(j);
         return;
     }
+    j->voice = lt_voices_acquire(s->voices, j->req.voice, &err);
+    if (!j->voice) {
+        lt_http_reply_error(r, 400, "voice", "invalid_value", "%s", err.msg);
+        job_free(j);
+        return;
+    }
     if (captioned) {
         j->kind = K_CAPTIONED;
         j->req.stream = 0; /* TODO: Kokoro-FastAPI's streamed NDJSON form */
@@ -212,9 +330,170 @@ static void speech(lt_http_req *r, lt_server *s, int captioned) {
         j->words = json_array();
     } else {
         j->kind = j->req.sse ? K_SSE : j->req.stream ? K_STREAM : K_BUFFER;
+        if (s->cache && answer_from_cache(s, r, j)) return;
     }
     submit(s, r, j);
 }
 
 void lt_route_speech(lt_http_req *r, void *ud) { speech(r, ud, 0); }
 void lt_route_captioned(lt_http_req *r, void *ud) { speech(r, ud, 1); }
+
+/* ---------------------------------------------------------------- cache keys */
+
+void lt_server_text_key(const lt_speech_req *req, char out[65]) {
+    lt_sha256_ctx h;
+    lt_sha256_init(&h);
+    char meta[200];
+    snprintf(meta, sizeof meta, "%c|%d|%s", req->lang, req->no_normalize, req->normalize);
+    lt_sha256_update(&h, meta, strlen(meta) + 1);
+    lt_sha256_update(&h, req->input, strlen(req->input));
+    uint8_t d[32];
+    lt_sha256_final(&h, d);
+    lt_sha256_hex(d, out);
+}
+
+int lt_server_memo_get(lt_server *s, const char *text_key, char **ph) {
+    int found = 0;
+    pthread_mutex_lock(&s->memo_mu);
+    for (int i = 0; i < s->memo_n; i++)
+        if (s->memo[i].ph && !strcmp(s->memo[i].key, text_key)) {
+            s->memo[i].used = ++s->memo_clock;
+            *ph = strdup(s->memo[i].ph);
+            found = *ph != NULL;
+            break;
+        }
+    pthread_mutex_unlock(&s->memo_mu);
+    return found;
+}
+
+void lt_server_memo_put(lt_server *s, const char *text_key, const char *ph) {
+    if (strlen(ph) > 64 * 1024) return;
+    char *copy = strdup(ph);
+    if (!copy) return;
+    pthread_mutex_lock(&s->memo_mu);
+    int slot = -1;
+    for (int i = 0; i < s->memo_n && slot < 0; i++)
+        if (!strcmp(s->memo[i].key, text_key)) slot = i;
+    if (slot < 0 && s->memo_n < LT_MEMO_MAX) slot = s->memo_n++;
+    if (slot < 0) { /* full: replace the least recently used */
+        slot = 0;
+        for (int i = 1; i < s->memo_n; i++)
+            if (s->memo[i].used < s->memo[slot].used) slot = i;
+    }
+    free(s->memo[slot].ph);
+    s->memo[slot].ph = copy;
+    snprintf(s->memo[slot].key, sizeof s->memo[slot].key, "%s", text_key);
+    s->memo[slot].used = ++s->memo_clock;
+    pthread_mutex_unlock(&s->memo_mu);
+}
+
+/* Streamed and whole-file WAV and FLAC differ (unknown-length headers), the
+ * other formats are the same bytes either way; volume goes with the format. */
+void lt_server_audio_key(lt_server *s, const lt_speech_req *req, const char *phonemes, const char *voice_hash,
+                         char key[LT_CACHE_KEY_LEN]) {
+    char fmt[64];
+    int stream_differs = req->stream && (!strcmp(req->format, "wav") || !strcmp(req->format, "flac"));
+    snprintf(fmt, sizeof fmt, "%s%s|volume=%.6f", req->format, stream_differs ? "+stream" : "", (double)req->volume);
+    lt_cache_key(key, s->model_hash, phonemes, voice_hash, req->speed, fmt, req->sample_rate, s->engine_version);
+}
+
+/* ---------------------------------------------------------------- --precache */
+
+typedef struct precache_ctx {
+    lt_server *s;
+    json_t *items;
+} precache_ctx;
+
+static void *precache_main(void *arg) {
+    precache_ctx *c = arg;
+    lt_server *s = c->s;
+    size_t i;
+    json_t *it;
+    json_array_foreach(c->items, i, it) {
+        if (atomic_load(&s->stopping)) {
+            atomic_fetch_sub(&s->precache_pending, (int)(json_array_size(c->items) - i));
+            break;
+        }
+        const json_t *fmt = json_object_get(it, "format");
+        if (!fmt) fmt = json_object_get(it, "response_format");
+        json_t *body = json_pack("{s:O, s:O, s:s, s:b}", "input", json_object_get(it, "text"), "voice",
+                                 json_object_get(it, "voice"), "response_format",
+                                 json_is_string(fmt) ? json_string_value(fmt) : "mp3", "stream", 0);
+        speech_job *j = calloc(1, sizeof *j);
+        lt_speech_defaults def = {.max_input = s->cfg.max_input, .stream = 0, .format = "mp3"};
+        const char *param;
+        lt_err err;
+        int ok = body && j && lt_speech_req_parse(body, &def, s->voices, &j->req, &param, &err) == 0;
+        json_decref(body);
+        if (ok) {
+            j->s = s;
+            j->kind = K_PRECACHE;
+            j->voice = lt_voices_acquire(s->voices, j->req.voice, &err);
+            ok = j->voice != NULL;
+        } else if (!j) {
+            lt_fail(&err, "out of memory");
+        }
+        int rc = -1;
+        while (ok && (rc = lt_jobs_submit(s->jobs, run_job, j)) == -1 && !atomic_load(&s->stopping))
+            usleep(50 * 1000); /* the queue is full: wait, background work yields to requests */
+        if (ok && rc == 0) continue;
+        if (!s->cfg.quiet)
+            fprintf(stderr, "litetts serve: precache: phrase %zu: %s\n", i + 1,
+                    ok ? "the server is stopping" : err.msg);
+        atomic_fetch_sub(&s->precache_pending, 1);
+        if (j) {
+            j->s = s;
+            job_free(j);
+        }
+    }
+    json_decref(c->items);
+    free(c);
+    return NULL;
+}
+
+int lt_server_precache_start(lt_server *s, lt_err *err) {
+    if (!s->cfg.precache || !*s->cfg.precache) return 0;
+    json_error_t je;
+    json_t *items = json_load_file(s->cfg.precache, 0, &je);
+    if (!items) return lt_fail(err, "--precache %s: line %d: %s", s->cfg.precache, je.line, je.text);
+    size_t i;
+    json_t *it;
+    int bad = !json_is_array(items);
+    json_array_foreach(items, i, it) {
+        if (bad) break;
+        const json_t *f = json_object_get(it, "format");
+        if (!json_is_object(it) || !json_is_string(json_object_get(it, "text")) ||
+            !json_is_string(json_object_get(it, "voice")) || (f && !json_is_string(f)))
+            bad = (int)i + 2;
+    }
+    if (bad) {
+        json_decref(items);
+        return bad == 1 ? lt_fail(err, "--precache %s: expected a JSON list of {\"text\", \"voice\", \"format\"?}",
+                                  s->cfg.precache)
+                        : lt_fail(err, "--precache %s: item %d: needs \"text\" and \"voice\" strings (and "
+                                       "\"format\" a string if given)", s->cfg.precache, bad - 1);
+    }
+    if (!s->cache) {
+        json_decref(items);
+        return lt_fail(err, "--precache needs the audio cache (--cache-mem-mb or --cache-disk-mb above 0)");
+    }
+    precache_ctx *c = malloc(sizeof *c);
+    if (!c) {
+        json_decref(items);
+        return lt_fail(err, "out of memory");
+    }
+    c->s = s;
+    c->items = items;
+    atomic_store(&s->precache_pending, (int)json_array_size(items));
+    if (!s->cfg.quiet)
+        fprintf(stderr, "litetts serve: precache: %zu phrase(s) from %s, in the background\n", json_array_size(items),
+                s->cfg.precache);
+    if (pthread_create(&s->precache_thread, NULL, precache_main, c)) {
+        atomic_store(&s->precache_pending, 0);
+        json_decref(items);
+        free(c);
+        return lt_fail(err, "cannot start the precache thread");
+    }
+    s->precache_started = 1;
+    return 0;
+}

@@ -1,25 +1,38 @@
-/* server.c — see server.h: settings, start (listen, then load), the route
- * table, readiness, and the graceful stop. */
+/* server.c — see server.h: settings, start (listen, then load the model,
+ * voices, audio cache; pre-warm voices; start the phrase pre-cache), the
+ * route table, readiness, and the graceful stop. */
 #include "server/server.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "core/sha256.h"
+#include "litetts.h"
 #include "server/server_internal.h"
 
 static const lt_http_endpoint routes[] = {
-    {"GET", "/health", lt_route_health, 1},
-    {"GET", "/ready", lt_route_ready, 1},
-    {"GET", "/v1/test", lt_route_test, 1},
-    {"GET", "/v1/models", lt_route_models, 1},
-    {"GET", "/v1/models/{}", lt_route_model, 1},
-    {"GET", "/v1/audio/models", lt_route_audio_models, 1},
-    {"GET", "/v1/audio/voices", lt_route_voices, 1},
-    {"POST", "/v1/audio/speech", lt_route_speech, 0},
-    {"POST", "/dev/captioned_speech", lt_route_captioned, 0},
-    {"POST", "/dev/phonemize", lt_route_phonemize, 0},
+    {"GET", "/health", lt_route_health, 1, 0},
+    {"GET", "/ready", lt_route_ready, 1, 0},
+    {"GET", "/v1/test", lt_route_test, 1, 0},
+    {"GET", "/v1/models", lt_route_models, 1, 0},
+    {"GET", "/v1/models/{}", lt_route_model, 1, 0},
+    {"GET", "/v1/audio/models", lt_route_audio_models, 1, 0},
+    {"GET", "/v1/audio/voices", lt_route_voices, 1, 0},
+    {"POST", "/v1/audio/voices/combine", lt_route_voice_combine, 0, 0},
+    {"POST", "/v1/audio/speech", lt_route_speech, 0, 0},
+    {"POST", "/dev/captioned_speech", lt_route_captioned, 0, 0},
+    {"POST", "/dev/phonemize", lt_route_phonemize, 0, 0},
+    {"POST", "/v1/voices", lt_route_voice_save, 0, 0}, /* body limit set from max_voice_upload */
+    {"GET", "/v1/voices", lt_route_voice_list, 0, 0},
+    {"GET", "/v1/voices/{}", lt_route_voice_get, 0, 0},
+    {"DELETE", "/v1/voices/{}", lt_route_voice_delete, 0, 0},
+    {"GET", "/v1/cache/stats", lt_route_cache_stats, 0, 0},
+    {"DELETE", "/v1/cache", lt_route_cache_clear, 0, 0},
+    {"GET", "/metrics", lt_route_metrics, 1, 0},
 };
+#define N_ROUTES (sizeof routes / sizeof routes[0])
 
 void lt_server_config_default(lt_server_config *c) {
     memset(c, 0, sizeof *c);
@@ -31,6 +44,12 @@ void lt_server_config_default(lt_server_config *c) {
     c->max_input = 4096;
     c->max_body = 1u << 20;
     c->drain_ms = 10000;
+    c->voice_cache = 64;
+    c->max_blend_terms = 8;
+    c->data_dir = "./data";
+    c->max_voice_upload = 2u << 20;
+    c->cache_mem_mb = 64;
+    c->cache_disk_mb = 512;
 }
 
 int lt_server_check_ready(lt_server *s, lt_http_req *r) {
@@ -51,10 +70,100 @@ static char *dup_opt(lt_server *s, int slot, const char *v) {
 static void free_parts(lt_server *s) {
     lt_synth_free(s->synth);
     lt_voices_free(s->voices);
+    lt_cache_close(s->cache);
     lt_kokoro_free(s->model);
     lt_auth_free(s->auth);
-    for (int i = 0; i < 6; i++) free(s->strings[i]);
+    lt_metrics_free(s->metrics);
+    for (int i = 0; i < s->memo_n; i++) free(s->memo[i].ph);
+    free(s->memo);
+    pthread_mutex_destroy(&s->memo_mu);
+    for (int i = 0; i < 10; i++) free(s->strings[i]);
     free(s);
+}
+
+static void on_reply(void *ud, const char *method, const char *route, int status) {
+    lt_server *s = ud;
+    lt_metrics_request(s->metrics, method, route, status);
+}
+
+/* The model's identity for cache keys. Files up to 16 MiB are hashed whole;
+ * larger ones (the 327 MB .pth) by their size, mtime and first and last MiB,
+ * which costs milliseconds at start instead of a second or more. The config
+ * file, when given, is hashed whole. */
+static int model_fingerprint(const char *model, const char *config, char out[65], lt_err *err) {
+    struct stat st;
+    if (stat(model, &st)) return lt_fail(err, "%s: %m", model);
+    lt_sha256_ctx h;
+    lt_sha256_init(&h);
+    if ((uint64_t)st.st_size <= (16u << 20)) {
+        char hex[65];
+        if (lt_sha256_file_hex(model, hex, NULL, err)) return -1;
+        lt_sha256_update(&h, hex, 64);
+    } else {
+        char meta[96];
+        snprintf(meta, sizeof meta, "%lld|%lld", (long long)st.st_size, (long long)st.st_mtime);
+        lt_sha256_update(&h, meta, strlen(meta));
+        FILE *f = fopen(model, "rb");
+        if (!f) return lt_fail(err, "%s: %m", model);
+        size_t mib = 1u << 20;
+        unsigned char *buf = malloc(mib);
+        int ok = buf != NULL;
+        for (int part = 0; part < 2 && ok; part++) {
+            if (part && fseeko(f, st.st_size - (off_t)mib, SEEK_SET)) ok = 0;
+            size_t n = ok ? fread(buf, 1, mib, f) : 0;
+            if (n != mib) ok = 0;
+            else lt_sha256_update(&h, buf, n);
+        }
+        free(buf);
+        fclose(f);
+        if (!ok) return lt_fail(err, "%s: cannot read it", model);
+    }
+    if (config) {
+        char hex[65];
+        if (lt_sha256_file_hex(config, hex, NULL, err)) return -1;
+        lt_sha256_update(&h, hex, 64);
+    }
+    uint8_t d[32];
+    lt_sha256_final(&h, d);
+    lt_sha256_hex(d, out);
+    return 0;
+}
+
+static int preload(lt_server *s, lt_err *err) {
+    const char *p = s->cfg.preload;
+    while (p && *p) {
+        size_t n = strcspn(p, ",");
+        char name[LT_VOICE_EXPR_MAX], canon[LT_VOICE_EXPR_MAX];
+        snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), p);
+        p += n + (p[n] == ',');
+        if (!*name) continue;
+        if (lt_voices_resolve(s->voices, name, canon, sizeof canon, err)) return -1;
+        lt_voice_ref *r = lt_voices_acquire(s->voices, canon, err);
+        if (!r) return -1;
+        lt_voices_release(s->voices, r);
+    }
+    return 0;
+}
+
+static int load(lt_server *s, lt_err *err) {
+    const lt_server_config *c = &s->cfg;
+    if (lt_kokoro_open(c->model_path, c->config_path, &s->model, err)) return -1;
+    int have_data = c->data_dir && *c->data_dir;
+    lt_voices_opts vo = {.dir = c->voices_dir, .width = 2 * s->model->cfg.style_dim, .cache_count = c->voice_cache,
+                         .max_blend_terms = c->max_blend_terms, .raw_weights = c->blend_raw_weights,
+                         .data_dir = have_data ? c->data_dir : NULL, .quiet = c->quiet};
+    if (lt_voices_open(&vo, &s->voices, err)) return -1;
+    if (!(s->synth = lt_synth_new(s->model, c->lexicon_dir, c->workers))) return lt_fail(err, "out of memory");
+    if (c->cache_mem_mb || (have_data && c->cache_disk_mb)) {
+        char dir[2048];
+        snprintf(dir, sizeof dir, "%s/cache", have_data ? c->data_dir : ".");
+        lt_cache_opts co = {.mem_bytes = c->cache_mem_mb << 20,
+                            .disk_bytes = have_data ? (uint64_t)c->cache_disk_mb << 20 : 0,
+                            .dir = dir};
+        if (!(s->cache = lt_cache_open(&co, err))) return -1;
+        if (model_fingerprint(c->model_path, c->config_path, s->model_hash, err)) return -1;
+    }
+    return preload(s, err);
 }
 
 int lt_server_start(const lt_server_config *c, lt_server **out, lt_err *err) {
@@ -62,19 +171,35 @@ int lt_server_start(const lt_server_config *c, lt_server **out, lt_err *err) {
     if (!c->model_path || !c->voices_dir) return lt_fail(err, "serve: --model and --voices are required");
     if (c->workers < 1 || c->queue_size < 0 || c->http_threads < 1 || c->max_input < 1 || c->max_body < 64)
         return lt_fail(err, "serve: workers, threads, max input and max body must be positive, queue size >= 0");
+    if (c->voice_cache < 0 || c->max_blend_terms < 0 || c->max_blend_terms > 16)
+        return lt_fail(err, "serve: --voice-cache must be >= 0 and --max-blend-terms 1-16");
     lt_server *s = calloc(1, sizeof *s);
     if (!s) return lt_fail(err, "out of memory");
+    pthread_mutex_init(&s->memo_mu, NULL);
     s->cfg = *c;
     s->cfg.model_path = dup_opt(s, 0, c->model_path);
     s->cfg.config_path = dup_opt(s, 1, c->config_path);
     s->cfg.voices_dir = dup_opt(s, 2, c->voices_dir);
     s->cfg.lexicon_dir = dup_opt(s, 3, c->lexicon_dir);
     s->cfg.host = dup_opt(s, 4, c->host);
+    s->cfg.preload = dup_opt(s, 5, c->preload);
+    s->cfg.data_dir = dup_opt(s, 6, c->data_dir);
+    s->cfg.precache = dup_opt(s, 7, c->precache);
     s->cfg.api_keys = NULL;
+    if (s->cfg.max_voice_upload == 0) s->cfg.max_voice_upload = 2u << 20;
+    snprintf(s->engine_version, sizeof s->engine_version, "litetts-%s", litetts_version());
     s->started = time(NULL);
     atomic_init(&s->state, LT_SRV_LOADING);
     atomic_init(&s->cancel, 0);
     atomic_init(&s->n_abandoned, 0);
+    atomic_init(&s->precache_pending, 0);
+    atomic_init(&s->stopping, 0);
+    s->metrics = lt_metrics_new();
+    s->memo = calloc(LT_MEMO_MAX, sizeof *s->memo);
+    if (!s->metrics || !s->memo) {
+        free_parts(s);
+        return lt_fail(err, "out of memory");
+    }
     s->auth = lt_auth_new(c->api_keys);
     if (c->api_keys && *c->api_keys && !s->auth) {
         free_parts(s);
@@ -85,11 +210,15 @@ int lt_server_start(const lt_server_config *c, lt_server **out, lt_err *err) {
         free_parts(s);
         return lt_fail(err, "serve: cannot start %d worker threads", c->workers);
     }
+    memcpy(s->routes, routes, sizeof routes);
+    for (size_t i = 0; i < N_ROUTES; i++)
+        if (!strcmp(s->routes[i].pattern, "/v1/voices") && !strcmp(s->routes[i].method, "POST"))
+            s->routes[i].max_body = s->cfg.max_voice_upload / 3 * 4 + 8 + (64u << 10); /* base64 + the JSON around it */
     lt_http_config hc = {
         .host = s->cfg.host, .port = c->port, .threads = c->http_threads, .max_body = c->max_body,
         .stream_buffer = 4u << 20, .connection_timeout = 60, .max_connections = 512,
-        .routes = routes, .n_routes = (int)(sizeof routes / sizeof routes[0]), .ud = s,
-        .auth = s->auth ? lt_auth_check : NULL, .auth_ud = s->auth,
+        .routes = s->routes, .n_routes = (int)N_ROUTES, .ud = s,
+        .auth = s->auth ? lt_auth_check : NULL, .auth_ud = s->auth, .on_reply = on_reply,
     };
     if (lt_http_start(&hc, &s->http, err)) {
         lt_jobs_free(s->jobs);
@@ -99,10 +228,7 @@ int lt_server_start(const lt_server_config *c, lt_server **out, lt_err *err) {
     if (!c->quiet)
         fprintf(stderr, "litetts serve: listening on http://%s:%d (loading %s)\n",
                 s->cfg.host && *s->cfg.host ? s->cfg.host : "*", lt_http_port(s->http), c->model_path);
-    if (lt_kokoro_open(s->cfg.model_path, s->cfg.config_path, &s->model, err) ||
-        lt_voices_open(s->cfg.voices_dir, 2 * s->model->cfg.style_dim, &s->voices, err) ||
-        !(s->synth = lt_synth_new(s->model, s->voices, s->cfg.lexicon_dir, c->workers))) {
-        if (!s->synth && s->voices) lt_fail(err, "out of memory");
+    if (load(s, err)) {
         atomic_store(&s->state, LT_SRV_DRAINING);
         lt_jobs_free(s->jobs);
         lt_http_stop(s->http);
@@ -111,8 +237,13 @@ int lt_server_start(const lt_server_config *c, lt_server **out, lt_err *err) {
     }
     atomic_store(&s->state, LT_SRV_READY);
     if (!c->quiet)
-        fprintf(stderr, "litetts serve: ready: %d voices, %d worker(s), queue %d, auth %s\n",
-                lt_voices_count(s->voices), c->workers, c->queue_size, s->auth ? "on" : "off");
+        fprintf(stderr, "litetts serve: ready: %d voices, %d worker(s), queue %d, auth %s, cache %s\n",
+                lt_voices_count(s->voices), c->workers, c->queue_size, s->auth ? "on" : "off",
+                s->cache ? "on" : "off");
+    if (lt_server_precache_start(s, err)) {
+        lt_server_stop(s);
+        return -1;
+    }
     *out = s;
     return 0;
 }
@@ -120,10 +251,13 @@ int lt_server_start(const lt_server_config *c, lt_server **out, lt_err *err) {
 int lt_server_port(const lt_server *s) { return lt_http_port(s->http); }
 void lt_server_hold(lt_server *s, int hold) { lt_jobs_hold(s->jobs, hold); }
 int lt_server_waiting(lt_server *s) { return lt_jobs_waiting(s->jobs); }
+int lt_server_precache_pending(lt_server *s) { return atomic_load(&s->precache_pending); }
 
 void lt_server_stop(lt_server *s) {
     if (!s) return;
+    atomic_store(&s->stopping, 1);
     atomic_store(&s->state, LT_SRV_DRAINING);
+    if (s->precache_started) pthread_join(s->precache_thread, NULL);
     lt_http_quiesce(s->http);
     int left = lt_jobs_drain(s->jobs, s->cfg.drain_ms);
     if (left) {

@@ -23,6 +23,17 @@ typedef struct lt_server_config {
     const char *api_keys;    /* comma-separated; NULL/"" = no auth */
     int drain_ms;            /* graceful stop: in-flight requests get this long, default 10000 */
     int quiet;               /* no log lines on stderr */
+    /* voices */
+    int voice_cache;         /* parsed packs (voices, blends) kept in memory, default 64 */
+    const char *preload;     /* comma-separated voices loaded at start (NULL = none) */
+    int max_blend_terms;     /* default 8 (at most 16) */
+    int blend_raw_weights;   /* blends use raw weights instead of normalised ones */
+    const char *data_dir;    /* saved voices and the disk cache, default "./data"; "" = neither */
+    size_t max_voice_upload; /* bytes of an uploaded pack, default 2 MiB */
+    /* audio cache */
+    size_t cache_mem_mb;     /* memory tier, default 64; 0 = off */
+    size_t cache_disk_mb;    /* disk tier under <data_dir>/cache, default 512; 0 = off */
+    const char *precache;    /* JSON file: [{"text","voice","format"?}] synthesised at start, in the background */
 } lt_server_config;
 
 typedef struct lt_server lt_server;
@@ -40,5 +51,7 @@ void lt_server_stop(lt_server *s);
  * number of jobs waiting. */
 void lt_server_hold(lt_server *s, int hold);
 int lt_server_waiting(lt_server *s);
+/* Phrases of --precache not yet finished (0 once all are cached or failed). */
+int lt_server_precache_pending(lt_server *s);
 
 #endif

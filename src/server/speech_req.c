@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "audio/encoder.h"
+#include "voice/blend.h"
+#include "voice/catalog.h"
 
 #define FAIL(p, ...) (*param = (p), lt_fail(err, __VA_ARGS__))
 
@@ -58,7 +60,7 @@ static int parse_normalization(const json_t *o, lt_speech_req *r, const char **p
     return 0;
 }
 
-int lt_speech_req_parse(const json_t *body, const lt_speech_defaults *def, const lt_voices *voices,
+int lt_speech_req_parse(const json_t *body, const lt_speech_defaults *def, lt_voices *voices,
                         lt_speech_req *r, const char **param, lt_err *err) {
     memset(r, 0, sizeof *r);
     *param = NULL;
@@ -90,13 +92,14 @@ int lt_speech_req_parse(const json_t *body, const lt_speech_defaults *def, const
     if (!j || json_is_null(j)) return FAIL("voice", "you must provide 'voice' (a name or {\"id\": name})");
     if (!json_is_string(j)) return FAIL("voice", "voice must be a string or an object {\"id\": name}");
     vname = json_string_value(j);
-    if (strpbrk(vname, "+(,"))
-        return FAIL("voice", "voice blends ('%.64s') are not supported yet; use one voice name", vname);
     if (voices) {
-        if (lt_voices_resolve(voices, vname, r->voice, sizeof r->voice))
-            return FAIL("voice", "unknown voice '%.64s' (GET /v1/audio/voices lists them)", vname);
+        lt_err verr;
+        if (lt_voices_resolve(voices, vname, r->voice, sizeof r->voice, &verr)) return FAIL("voice", "%s", verr.msg);
     } else {
-        if (strlen(vname) >= sizeof r->voice) return FAIL("voice", "voice name too long");
+        lt_blend b;
+        lt_err berr;
+        if (strlen(vname) >= sizeof r->voice) return FAIL("voice", "voice is too long");
+        if (lt_blend_parse(vname, 0, &b, &berr)) return FAIL("voice", "%s", berr.msg);
         snprintf(r->voice, sizeof r->voice, "%s", vname);
     }
 
@@ -139,7 +142,14 @@ int lt_speech_req_parse(const json_t *body, const lt_speech_defaults *def, const
             return FAIL("lang_code", "lang_code must be one of a (US English), b (UK English), e, f, h, i, j, p, z");
         r->lang = lc[0];
     }
-    if (!r->lang) r->lang = lt_voices_lang(r->voice);
+    if (!r->lang && voices) r->lang = lt_voices_lang(voices, r->voice);
+    if (!r->lang) {
+        lt_voice_info info;
+        char first[LT_VOICE_NAME_MAX];
+        snprintf(first, sizeof first, "%.*s", (int)strcspn(r->voice, "+-("), r->voice);
+        lt_voice_info_describe(first, &info);
+        r->lang = info.lang;
+    }
     if (!r->lang) r->lang = 'a';
 
     got = get_number(body, "sample_rate", &d);

@@ -16,7 +16,7 @@
 
 typedef struct lt_speech_req {
     char *input;          /* owned, UTF-8 */
-    char voice[64];       /* a catalog name */
+    char voice[LT_VOICE_EXPR_MAX]; /* canonical: a catalog or saved name, or a blend */
     char format[8];       /* mp3 opus aac flac wav pcm ulaw alaw */
     float speed;          /* 0.25 .. 4 */
     float volume;         /* volume_multiplier, > 0 */
@@ -35,8 +35,8 @@ typedef struct lt_speech_defaults {
 } lt_speech_defaults;
 
 /* Returns 0, or -1 with *param naming the bad field (static string) and err
- * the reason. voices may be NULL (names are then not checked). */
-int lt_speech_req_parse(const json_t *body, const lt_speech_defaults *def, const lt_voices *voices,
+ * the reason. voices may be NULL (names are then only checked for form). */
+int lt_speech_req_parse(const json_t *body, const lt_speech_defaults *def, lt_voices *voices,
                         lt_speech_req *out, const char **param, lt_err *err);
 void lt_speech_req_free(lt_speech_req *r);
 

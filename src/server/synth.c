@@ -20,18 +20,16 @@ typedef struct fe_slot {
 
 struct lt_synth {
     const lt_kokoro *m;
-    lt_voices *voices;
     char *lexicon_dir;
     int workers;
     fe_slot *slots; /* workers × FE_CACHE */
     uint64_t *clock;
 };
 
-lt_synth *lt_synth_new(const lt_kokoro *m, lt_voices *voices, const char *lexicon_dir, int workers) {
+lt_synth *lt_synth_new(const lt_kokoro *m, const char *lexicon_dir, int workers) {
     lt_synth *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     s->m = m;
-    s->voices = voices;
     s->workers = workers;
     s->lexicon_dir = lexicon_dir ? strdup(lexicon_dir) : NULL;
     s->slots = calloc((size_t)workers * FE_CACHE, sizeof *s->slots);
@@ -155,11 +153,24 @@ static int64_t count_tokens(const lt_kokoro *m, const lt_chunk_word *words, int 
     return total;
 }
 
-int lt_synth_run(lt_synth *s, int worker, const lt_speech_req *req, const lt_synth_sink *sink, lt_synth_stats *st,
-                 lt_err *err) {
+/* Every word's phonemes, space-separated; malloc'd. */
+static char *join_phonemes(const lt_fe_words *w) {
+    size_t len = 1;
+    for (int i = 0; i < w->n; i++) len += w->words[i].ph_len + 1;
+    char *out = malloc(len), *o = out;
+    if (!out) return NULL;
+    for (int i = 0; i < w->n; i++) {
+        if (i) *o++ = ' ';
+        memcpy(o, w->words[i].ph, w->words[i].ph_len);
+        o += w->words[i].ph_len;
+    }
+    *o = 0;
+    return out;
+}
+
+int lt_synth_run(lt_synth *s, int worker, const lt_speech_req *req, const lt_voice_pack *pack,
+                 const lt_synth_sink *sink, lt_synth_stats *st, lt_err *err) {
     memset(st, 0, sizeof *st);
-    const lt_voice_pack *pack = lt_voices_get(s->voices, req->voice, err);
-    if (!pack) return -1;
     lt_frontend *fe = frontend(s, worker, req->lang, req->no_normalize, req->normalize, err);
     if (!fe) return -1;
     lt_fe_words words;
@@ -168,6 +179,16 @@ int lt_synth_run(lt_synth *s, int worker, const lt_speech_req *req, const lt_syn
         lt_fe_words_free(&words);
         lt_fail(err, "the input has nothing to say (no words after normalisation)");
         return -2;
+    }
+    if (sink->phonemes) {
+        char *ph = join_phonemes(&words);
+        int answered = ph ? sink->phonemes(sink->ud, ph) : 0;
+        free(ph);
+        if (answered) {
+            lt_fe_words_free(&words);
+            st->answered = 1;
+            return 0;
+        }
     }
     st->input_tokens = count_tokens(s->m, words.words, words.n);
     run_ctx c = {.sink = sink, .volume = req->volume, .st = st, .err = err};
