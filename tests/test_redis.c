@@ -19,6 +19,7 @@
 #include <cmocka.h>
 #include <hiredis/hiredis.h>
 
+#include "cache/audio_cache.h"
 #include "cache/redis_tier.h"
 
 static int port;
@@ -134,7 +135,7 @@ static void test_redis_killed_mid_run(void **state) {
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (int i = 0; i < 20; i++) { /* every call answers (miss / skipped), none blocks for long */
-        assert_int_equal(lt_redis_get(r, "k", &d, &n), 0);
+        assert_int_equal(lt_redis_get(r, "k", &d, &n), -1);
         assert_int_equal(lt_redis_put(r, "k", v, 3, 0), -1);
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -151,6 +152,44 @@ static void test_redis_killed_mid_run(void **state) {
     (void)t1;
 }
 
+/* two replicas' caches over one Redis: a miss in B's own tiers is answered from A's work */
+static void test_audio_cache_shared_tier(void **state) {
+    (void)state;
+    start_redis();
+    char url[64];
+    snprintf(url, sizeof url, "redis://127.0.0.1:%d/4", port);
+    lt_cache_opts o = {.mem_bytes = 1 << 20, .redis_url = url, .quiet = 1};
+    lt_err err;
+    lt_cache *a = lt_cache_open(&o, &err), *b = lt_cache_open(&o, &err);
+    assert_non_null(a);
+    assert_non_null(b);
+    char key[LT_CACHE_KEY_LEN];
+    lt_cache_key(key, "m", "hɛlO", "v", 1.0, "mp3", 24000, "1");
+    uint8_t audio[777], *d;
+    size_t n;
+    for (size_t i = 0; i < sizeof audio; i++) audio[i] = (uint8_t)(i ^ 0x5A);
+    assert_int_equal(lt_cache_get(b, key, &d, &n), 0);
+    assert_int_equal(lt_cache_put(a, key, audio, sizeof audio, &err), 0);
+    assert_int_equal(lt_cache_get(b, key, &d, &n), 1);
+    assert_memory_equal(d, audio, sizeof audio);
+    free(d);
+    lt_cache_stats st;
+    lt_cache_stats_get(b, &st);
+    assert_int_equal(st.redis_hits, 1);
+    assert_int_equal(st.mem_entries, 1); /* filled B's own memory tier */
+    stop_redis(); /* Redis gone: local tiers still answer, puts still succeed */
+    assert_int_equal(lt_cache_get(b, key, &d, &n), 1);
+    free(d);
+    assert_int_equal(lt_cache_put(b, "00ff", audio, 10, &err), 0);
+    char other[LT_CACHE_KEY_LEN];
+    lt_cache_key(other, "m", "x", "v", 1.0, "mp3", 24000, "1");
+    assert_int_equal(lt_cache_get(a, other, &d, &n), 0);
+    lt_cache_stats_get(a, &st);
+    assert_true(st.redis_errors >= 1);
+    lt_cache_close(a);
+    lt_cache_close(b);
+}
+
 int main(void) {
     signal(SIGPIPE, SIG_IGN);
     port = free_port();
@@ -158,6 +197,7 @@ int main(void) {
         cmocka_unit_test(test_url_errors),
         cmocka_unit_test(test_shared_between_replicas),
         cmocka_unit_test(test_redis_killed_mid_run),
+        cmocka_unit_test(test_audio_cache_shared_tier),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     stop_redis();

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cache/redis_tier.h"
 #include "core/sha256.h"
 
 #define DISK_MAGIC "LTAC1\n"
@@ -36,6 +37,7 @@ struct lt_cache {
     sqlite3 *db;
     uint64_t disk_bytes, disk_entries;
     lt_cache_stats st;
+    lt_redis *redis; /* shared tier, or NULL */
     uint64_t clock; /* last_used stamps: monotonic per cache */
 };
 
@@ -254,6 +256,11 @@ lt_cache *lt_cache_open(const lt_cache_opts *o, lt_err *err) {
     pthread_mutex_init(&c->lock, NULL);
     c->opts = *o;
     if (mem_rehash(c, 64)) { lt_fail(err, "cache: out of memory"); goto fail; }
+    if (o->redis_url && *o->redis_url) {
+        lt_redis_opts ro = {.quiet = o->quiet};
+        if (!(c->redis = lt_redis_open(o->redis_url, &ro, err))) goto fail;
+        c->st.redis_enabled = 1;
+    }
     if (o->disk_bytes) {
         if (!o->dir) { lt_fail(err, "cache: the disk tier needs a directory"); goto fail; }
         snprintf(c->dir, sizeof c->dir, "%s", o->dir);
@@ -296,6 +303,7 @@ void lt_cache_close(lt_cache *c) {
     while (c->head) mem_remove(c, c->head);
     free(c->slots);
     if (c->db) sqlite3_close(c->db);
+    lt_redis_close(c->redis);
     pthread_mutex_destroy(&c->lock);
     free(c);
 }
@@ -342,6 +350,21 @@ int lt_cache_get(lt_cache *c, const char *key, uint8_t **data, size_t *len) {
         }
     }
     pthread_mutex_unlock(&c->lock);
+    if (rc == 0 && c->redis) { /* outside the lock: a slow Redis never blocks the local tiers */
+        char rkey[LT_CACHE_KEY_LEN + 16];
+        snprintf(rkey, sizeof rkey, "litetts:audio:%s", key);
+        int r = lt_redis_get(c->redis, rkey, data, len);
+        rc = r == 1;
+        pthread_mutex_lock(&c->lock);
+        if (r < 0) c->st.redis_errors++;
+        else if (r == 1) {
+            c->st.redis_hits++;
+            lt_err ignored;
+            mem_put(c, key, *data, *len);
+            disk_put(c, key, *data, *len, &ignored);
+        } else c->st.redis_misses++;
+        pthread_mutex_unlock(&c->lock);
+    }
     return rc;
 }
 
@@ -350,6 +373,15 @@ int lt_cache_put(lt_cache *c, const char *key, const uint8_t *data, size_t len, 
     mem_put(c, key, data, len);
     int rc = disk_put(c, key, data, len, err);
     pthread_mutex_unlock(&c->lock);
+    if (c->redis) {
+        char rkey[LT_CACHE_KEY_LEN + 16];
+        snprintf(rkey, sizeof rkey, "litetts:audio:%s", key);
+        if (lt_redis_put(c->redis, rkey, data, len, c->opts.redis_ttl_s)) {
+            pthread_mutex_lock(&c->lock);
+            c->st.redis_errors++;
+            pthread_mutex_unlock(&c->lock);
+        }
+    }
     return rc;
 }
 

@@ -136,8 +136,8 @@ static redisReply *command(lt_redis *r, const char *fmt, ...) {
 
 int lt_redis_get(lt_redis *r, const char *key, uint8_t **data, size_t *len) {
     pthread_mutex_lock(&r->lock);
-    int rc = 0;
     redisReply *rep = command(r, "GET %s", key);
+    int rc = rep ? 0 : -1;
     if (rep && rep->type == REDIS_REPLY_STRING && rep->len >= 32) {
         size_t n = rep->len - 32;
         uint8_t digest[32];

@@ -27,7 +27,7 @@ typedef struct lt_redis_opts {
 lt_redis *lt_redis_open(const char *url, const lt_redis_opts *opts, lt_err *err);
 void lt_redis_close(lt_redis *r);
 
-/* 1 hit (*data malloc'd), 0 miss, unavailable or damaged. */
+/* 1 hit (*data malloc'd), 0 miss or damaged value, -1 unavailable. */
 int lt_redis_get(lt_redis *r, const char *key, uint8_t **data, size_t *len);
 /* 0 stored, -1 unavailable (callers go on without it). ttl_s 0 = no expiry. */
 int lt_redis_put(lt_redis *r, const char *key, const uint8_t *data, size_t len, int ttl_s);

@@ -40,6 +40,8 @@ static void usage(FILE *f) {
             "  --max-voice-upload BYTES  size limit of an uploaded voice pack (default 2097152)\n"
             "  --cache-mem-mb N    audio cache, memory tier (default 64; 0 = off)\n"
             "  --cache-disk-mb N   audio cache, disk tier under <data-dir>/cache (default 512; 0 = off)\n"
+            "  --redis URL         shared cache tier for several replicas: redis://host[:port][/db]\n"
+            "                      (Redis down: logged once, local tiers only, reconnects later)\n"
             "  --precache FILE     JSON list of {\"text\", \"voice\", \"format\"?} synthesised into the cache\n"
             "                      at start, in the background\n"
             "  --quiet             no log lines\n");
@@ -63,7 +65,7 @@ int lt_cmd_serve(int argc, char **argv) {
         {"preload", required_argument, 0, 'P'},   {"max-blend-terms", required_argument, 0, 'T'},
         {"blend-raw-weights", no_argument, 0, 'R'}, {"max-voice-upload", required_argument, 0, 'U'},
         {"cache-mem-mb", required_argument, 0, 'M'}, {"cache-disk-mb", required_argument, 0, 'K'},
-        {"precache", required_argument, 0, 'C'},
+        {"precache", required_argument, 0, 'C'}, {"redis", required_argument, 0, 'r'},
         {"help", no_argument, 0, 'h'},            {0, 0, 0, 0},
     };
     lt_server_config c;
@@ -116,6 +118,7 @@ int lt_cmd_serve(int argc, char **argv) {
         case 'M': c.cache_mem_mb = (size_t)v; break;
         case 'K': c.cache_disk_mb = (size_t)v; break;
         case 'C': c.precache = optarg; break;
+        case 'r': c.redis_url = optarg; break;
         case 'k': {
             size_t len = strlen(keys);
             snprintf(keys + len, sizeof keys - len, "%s%s", len ? "," : "", optarg);

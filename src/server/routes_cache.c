@@ -23,8 +23,10 @@ void lt_route_cache_stats(lt_http_req *r, void *ud) {
                                                       s->cfg.cache_disk_mb));
     json_t *mem = tier(st.mem_entries, st.mem_bytes, st.mem_hits, st.mem_misses);
     json_object_set_new(mem, "enabled", json_boolean(s->cache && s->cfg.cache_mem_mb));
-    lt_http_reply_json(r, 200, json_pack("{s:o, s:o, s:i}", "memory", mem, "disk", disk, "precache_pending",
-                                         lt_server_precache_pending(s)));
+    json_t *redis = json_pack("{s:b, s:I, s:I, s:I}", "enabled", st.redis_enabled, "hits", (json_int_t)st.redis_hits,
+                              "misses", (json_int_t)st.redis_misses, "unavailable", (json_int_t)st.redis_errors);
+    lt_http_reply_json(r, 200, json_pack("{s:o, s:o, s:o, s:i}", "memory", mem, "disk", disk, "redis", redis,
+                                         "precache_pending", lt_server_precache_pending(s)));
 }
 
 void lt_route_cache_clear(lt_http_req *r, void *ud) {

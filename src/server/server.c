@@ -154,12 +154,15 @@ static int load(lt_server *s, lt_err *err) {
                          .data_dir = have_data ? c->data_dir : NULL, .quiet = c->quiet};
     if (lt_voices_open(&vo, &s->voices, err)) return -1;
     if (!(s->synth = lt_synth_new(s->model, c->lexicon_dir, c->workers))) return lt_fail(err, "out of memory");
-    if (c->cache_mem_mb || (have_data && c->cache_disk_mb)) {
+    if (c->cache_mem_mb || (have_data && c->cache_disk_mb) || (c->redis_url && *c->redis_url)) {
         char dir[2048];
         snprintf(dir, sizeof dir, "%s/cache", have_data ? c->data_dir : ".");
         lt_cache_opts co = {.mem_bytes = c->cache_mem_mb << 20,
                             .disk_bytes = have_data ? (uint64_t)c->cache_disk_mb << 20 : 0,
-                            .dir = dir};
+                            .dir = dir,
+                            .redis_url = c->redis_url,
+                            .redis_ttl_s = 7 * 24 * 3600,
+                            .quiet = c->quiet};
         if (!(s->cache = lt_cache_open(&co, err))) return -1;
         if (model_fingerprint(c->model_path, c->config_path, s->model_hash, err)) return -1;
     }

@@ -33,6 +33,7 @@ typedef struct lt_server_config {
     /* audio cache */
     size_t cache_mem_mb;     /* memory tier, default 64; 0 = off */
     size_t cache_disk_mb;    /* disk tier under <data_dir>/cache, default 512; 0 = off */
+    const char *redis_url;   /* shared cache tier, redis://host:port/db, or NULL */
     const char *precache;    /* JSON file: [{"text","voice","format"?}] synthesised at start, in the background */
 } lt_server_config;
 
