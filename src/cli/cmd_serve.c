@@ -40,6 +40,8 @@ static void usage(FILE *f) {
             "  --max-voice-upload BYTES  size limit of an uploaded voice pack (default 2097152)\n"
             "  --cache-mem-mb N    audio cache, memory tier (default 64; 0 = off)\n"
             "  --cache-disk-mb N   audio cache, disk tier under <data-dir>/cache (default 512; 0 = off)\n"
+            "  --rate-limit R      requests per second per API key (or client address) on the keyed routes;\n"
+            "                      more get 429 + Retry-After (default 0 = off); --rate-burst B (default 2R)\n"
             "  --redis URL         shared cache tier for several replicas: redis://host[:port][/db]\n"
             "                      (Redis down: logged once, local tiers only, reconnects later)\n"
             "  --precache FILE     JSON list of {\"text\", \"voice\", \"format\"?} synthesised into the cache\n"
@@ -66,6 +68,7 @@ int lt_cmd_serve(int argc, char **argv) {
         {"blend-raw-weights", no_argument, 0, 'R'}, {"max-voice-upload", required_argument, 0, 'U'},
         {"cache-mem-mb", required_argument, 0, 'M'}, {"cache-disk-mb", required_argument, 0, 'K'},
         {"precache", required_argument, 0, 'C'}, {"redis", required_argument, 0, 'r'},
+        {"rate-limit", required_argument, 0, 'L'}, {"rate-burst", required_argument, 0, 'B'},
         {"help", no_argument, 0, 'h'},            {0, 0, 0, 0},
     };
     lt_server_config c;
@@ -119,6 +122,18 @@ int lt_cmd_serve(int argc, char **argv) {
         case 'K': c.cache_disk_mb = (size_t)v; break;
         case 'C': c.precache = optarg; break;
         case 'r': c.redis_url = optarg; break;
+        case 'L':
+        case 'B': {
+            double d = strtod(optarg, &end);
+            if (*end || end == optarg || !(d >= 0) || d > 1e6) {
+                fprintf(stderr, "litetts serve: --%s: '%s' is not a valid number\n", o == 'L' ? "rate-limit" : "rate-burst",
+                        optarg);
+                return 2;
+            }
+            if (o == 'L') c.rate_limit = d;
+            else c.rate_burst = d;
+            break;
+        }
         case 'k': {
             size_t len = strlen(keys);
             snprintf(keys + len, sizeof keys - len, "%s%s", len ? "," : "", optarg);

@@ -4,6 +4,7 @@
 #include "server/http.h"
 
 #include <errno.h>
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -15,7 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
 #include <microhttpd.h>
+#include <netinet/in.h>
 
 #define LT_HTTP_MAX_PARAMS 4
 #define LT_HTTP_MAX_HEADERS 8
@@ -359,6 +362,19 @@ no:
     return 0;
 }
 
+/* "ip:<address>" of the request's peer */
+static void client_address(lt_http_req *r, char *out, size_t len) {
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char host[INET6_ADDRSTRLEN] = "?";
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET) inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, host, sizeof host);
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, host, sizeof host);
+    }
+    snprintf(out, len, "ip:%s", host);
+}
+
 static void dispatch(lt_http_req *r) {
     lt_http *h = r->h;
     const lt_http_endpoint *route = NULL;
@@ -402,6 +418,18 @@ static void dispatch(lt_http_req *r) {
         lt_http_reply_error(r, 401, NULL, "invalid_api_key",
                             "a valid API key is required: send 'Authorization: Bearer <key>'");
         return;
+    }
+    if (!route->open && h->cfg.admit) {
+        char client[256];
+        const char *key = lt_http_header(r, "Authorization");
+        if (key && *key) snprintf(client, sizeof client, "key:%s", key);
+        else client_address(r, client, sizeof client);
+        double retry = 1;
+        if (!h->cfg.admit(h->cfg.admit_ud, client, &retry)) {
+            lt_http_set_retry_after(r, retry < 1 ? 1 : (int)(retry + 0.999));
+            lt_http_reply_error(r, 429, NULL, "rate_limit_exceeded", "too many requests; retry in %.1f s", retry);
+            return;
+        }
     }
     r->route = route->pattern;
     route_match(route->pattern, r->path, r);

@@ -50,6 +50,10 @@ typedef struct lt_http_config {
     void *ud;                /* passed to handlers */
     lt_http_auth_fn auth;    /* NULL = no auth */
     void *auth_ud;
+    /* NULL or a per-client admission check for non-open routes: returns 1 to
+     * admit, 0 to refuse with 429 and Retry-After (client = API key or address) */
+    int (*admit)(void *ud, const char *client, double *retry_after_s);
+    void *admit_ud;
     /* NULL or called as each reply is queued (route: the matched pattern, or
      * NULL when none matched), for request counters */
     void (*on_reply)(void *ud, const char *method, const char *route, int status);

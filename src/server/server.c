@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 
 #include "core/sha256.h"
@@ -73,6 +74,7 @@ static void free_parts(lt_server *s) {
     lt_cache_close(s->cache);
     lt_kokoro_free(s->model);
     lt_auth_free(s->auth);
+    lt_ratelimit_free(s->ratelimit);
     lt_metrics_free(s->metrics);
     for (int i = 0; i < s->memo_n; i++) free(s->memo[i].ph);
     free(s->memo);
@@ -169,6 +171,13 @@ static int load(lt_server *s, lt_err *err) {
     return preload(s, err);
 }
 
+/* the HTTP layer's admission hook: one token bucket per API key or client address */
+static int admit(void *ud, const char *client, double *retry_after_s) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return lt_ratelimit_take(ud, client, (double)t.tv_sec + t.tv_nsec * 1e-9, retry_after_s);
+}
+
 int lt_server_start(const lt_server_config *c, lt_server **out, lt_err *err) {
     *out = NULL;
     if (!c->model_path || !c->voices_dir) return lt_fail(err, "serve: --model and --voices are required");
@@ -204,6 +213,7 @@ int lt_server_start(const lt_server_config *c, lt_server **out, lt_err *err) {
         return lt_fail(err, "out of memory");
     }
     s->auth = lt_auth_new(c->api_keys);
+    s->ratelimit = lt_ratelimit_new(c->rate_limit, c->rate_burst);
     if (c->api_keys && *c->api_keys && !s->auth) {
         free_parts(s);
         return lt_fail(err, "serve: the API key list has no usable key (1-256 characters each)");
@@ -222,6 +232,7 @@ int lt_server_start(const lt_server_config *c, lt_server **out, lt_err *err) {
         .stream_buffer = 4u << 20, .connection_timeout = 60, .max_connections = 512,
         .routes = s->routes, .n_routes = (int)N_ROUTES, .ud = s,
         .auth = s->auth ? lt_auth_check : NULL, .auth_ud = s->auth, .on_reply = on_reply,
+        .admit = s->ratelimit ? admit : NULL, .admit_ud = s->ratelimit,
     };
     if (lt_http_start(&hc, &s->http, err)) {
         lt_jobs_free(s->jobs);

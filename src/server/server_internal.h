@@ -11,6 +11,7 @@
 #include "engine/kokoro.h"
 #include "server/auth.h"
 #include "server/http.h"
+#include "server/ratelimit.h"
 #include "server/jobs.h"
 #include "server/metrics.h"
 #include "server/server.h"
@@ -39,6 +40,7 @@ struct lt_server {
     lt_voices *voices;
     lt_synth *synth;
     lt_auth *auth;
+    lt_ratelimit *ratelimit; /* NULL = no limit */
     lt_metrics *metrics;
     /* the audio cache (NULL = off) and what its keys are made of */
     lt_cache *cache;
