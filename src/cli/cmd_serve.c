@@ -2,6 +2,7 @@
  * (src/server/) from the command line, until SIGINT/SIGTERM, then a
  * graceful stop. */
 #include <getopt.h>
+#include <libavutil/log.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,7 @@ static int is_dir(const char *p) {
 }
 
 int lt_cmd_serve(int argc, char **argv) {
+    av_log_set_level(AV_LOG_ERROR); /* FFmpeg's encoders chat at info level; the server logs what matters */
     static const struct option opts[] = {
         {"model", required_argument, 0, 'm'},     {"config", required_argument, 0, 'c'},
         {"voices", required_argument, 0, 'v'},    {"lexicon-dir", required_argument, 0, 'd'},
