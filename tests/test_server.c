@@ -291,6 +291,24 @@ static void test_wav_and_pcm(void **state) {
     resp_free(&p);
 }
 
+/* Kokoro-FastAPI's /dev/generate_from_phonemes: phonemes straight to the
+ * engine, a WAV by default, made of whole 25 ms frames (600 samples each). */
+static void test_generate_from_phonemes(void **state) {
+    (void)state;
+    resp w;
+    request("POST", "/dev/generate_from_phonemes",
+            "{\"phonemes\":\"hˈɛloʊ wˈɜːld, ðɪs ɪz ɐ tˈɛst.\",\"voice\":\"af_bella\"}", &w);
+    assert_int_equal(w.status, 200);
+    assert_string_equal(w.ctype, "audio/wav");
+    assert_memory_equal(w.body, "RIFF", 4);
+    uint32_t data_len = le32(w.body + 40);
+    assert_int_equal(data_len, w.len - 44);
+    assert_true(data_len > 0 && data_len % 1200 == 0); /* whole 25 ms frames of 16-bit samples */
+    resp_free(&w);
+    expect_error("POST", "/dev/generate_from_phonemes", "{\"voice\":\"af_bella\"}", 400, "phonemes");
+    expect_error("POST", "/dev/generate_from_phonemes", "{\"phonemes\":\"h\",\"voice\":\"nobody\"}", 400, "voice");
+}
+
 /* Parse raw chunked framing; returns the number of chunks and the decoded bytes. */
 static int dechunk(const unsigned char *raw, size_t len, unsigned char **out, size_t *out_len) {
     size_t pos = 0, n = 0;
@@ -740,6 +758,7 @@ int main(void) {
         cmocka_unit_test(test_streamed_wav),       cmocka_unit_test(test_sse),
         cmocka_unit_test(test_formats),            cmocka_unit_test(test_kokoro_fastapi_fields),
         cmocka_unit_test(test_captioned_speech),   cmocka_unit_test(test_phonemize),
+        cmocka_unit_test(test_generate_from_phonemes),
         cmocka_unit_test(test_errors),             cmocka_unit_test(test_queue_full_503),
         cmocka_unit_test(test_client_disconnect),  cmocka_unit_test(test_auth),
         cmocka_unit_test(test_cors_preflight),     cmocka_unit_test(test_graceful_stop),

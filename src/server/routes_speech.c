@@ -296,10 +296,24 @@ static int answer_from_cache(lt_server *s, lt_http_req *r, speech_job *j) {
     return 1;
 }
 
-static void speech(lt_http_req *r, lt_server *s, int captioned) {
+enum { MODE_SPEECH, MODE_CAPTIONED, MODE_PHONEMES };
+
+static void speech(lt_http_req *r, lt_server *s, int mode) {
+    int captioned = mode == MODE_CAPTIONED;
     if (!lt_server_check_ready(s, r)) return;
     json_t *body = lt_http_json_body(r);
     if (!body) return;
+    if (mode == MODE_PHONEMES) { /* Kokoro-FastAPI's {"phonemes","voice"}: a WAV unless asked otherwise */
+        json_t *ph = json_object_get(body, "phonemes");
+        if (!json_is_string(ph) || !*json_string_value(ph)) {
+            json_decref(body);
+            lt_http_reply_error(r, 400, "phonemes", "invalid_value", "'phonemes' must be a non-empty string");
+            return;
+        }
+        json_object_set(body, "input", ph);
+        if (!json_object_get(body, "response_format")) json_object_set_new(body, "response_format", json_string("wav"));
+        if (!json_object_get(body, "stream")) json_object_set_new(body, "stream", json_false());
+    }
     speech_job *j = calloc(1, sizeof *j);
     if (!j) {
         json_decref(body);
@@ -313,10 +327,12 @@ static void speech(lt_http_req *r, lt_server *s, int captioned) {
     int bad = lt_speech_req_parse(body, &def, s->voices, &j->req, &param, &err);
     json_decref(body);
     if (bad) {
+        if (mode == MODE_PHONEMES && param && !strcmp(param, "input")) param = "phonemes";
         lt_http_reply_error(r, 400, param, param ? "invalid_value" : NULL, "%s", err.msg);
         job_free(j);
         return;
     }
+    j->req.phonemes_input = mode == MODE_PHONEMES;
     j->voice = lt_voices_acquire(s->voices, j->req.voice, &err);
     if (!j->voice) {
         lt_http_reply_error(r, 400, "voice", "invalid_value", "%s", err.msg);
@@ -330,13 +346,14 @@ static void speech(lt_http_req *r, lt_server *s, int captioned) {
         j->words = json_array();
     } else {
         j->kind = j->req.sse ? K_SSE : j->req.stream ? K_STREAM : K_BUFFER;
-        if (s->cache && answer_from_cache(s, r, j)) return;
+        if (s->cache && !j->req.phonemes_input && answer_from_cache(s, r, j)) return;
     }
     submit(s, r, j);
 }
 
-void lt_route_speech(lt_http_req *r, void *ud) { speech(r, ud, 0); }
-void lt_route_captioned(lt_http_req *r, void *ud) { speech(r, ud, 1); }
+void lt_route_speech(lt_http_req *r, void *ud) { speech(r, ud, MODE_SPEECH); }
+void lt_route_captioned(lt_http_req *r, void *ud) { speech(r, ud, MODE_CAPTIONED); }
+void lt_route_from_phonemes(lt_http_req *r, void *ud) { speech(r, ud, MODE_PHONEMES); }
 
 /* ---------------------------------------------------------------- cache keys */
 

@@ -24,6 +24,7 @@ static const lt_http_endpoint routes[] = {
     {"POST", "/v1/audio/voices/combine", lt_route_voice_combine, 0, 0},
     {"POST", "/v1/audio/speech", lt_route_speech, 0, 0},
     {"POST", "/dev/captioned_speech", lt_route_captioned, 0, 0},
+    {"POST", "/dev/generate_from_phonemes", lt_route_from_phonemes, 0, 0},
     {"POST", "/dev/phonemize", lt_route_phonemize, 0, 0},
     {"POST", "/v1/voices", lt_route_voice_save, 0, 0}, /* body limit set from max_voice_upload */
     {"GET", "/v1/voices", lt_route_voice_list, 0, 0},

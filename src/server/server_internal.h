@@ -86,6 +86,7 @@ void lt_route_voices(lt_http_req *r, void *ud);
 /* routes_speech.c */
 void lt_route_speech(lt_http_req *r, void *ud);
 void lt_route_captioned(lt_http_req *r, void *ud);
+void lt_route_from_phonemes(lt_http_req *r, void *ud);
 /* routes_dev.c */
 void lt_route_phonemize(lt_http_req *r, void *ud);
 /* routes_voices.c */

@@ -26,6 +26,7 @@ typedef struct lt_speech_req {
     int sample_rate;      /* 0 = the format's default */
     int no_normalize;     /* normalization_options.normalize == false */
     char normalize[160];  /* rule groups for the front-end ("" = all) */
+    int phonemes_input;   /* `input` is misaki phonemes (/dev/generate_from_phonemes): no front-end */
 } lt_speech_req;
 
 typedef struct lt_speech_defaults {

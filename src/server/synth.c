@@ -171,10 +171,15 @@ static char *join_phonemes(const lt_fe_words *w) {
 int lt_synth_run(lt_synth *s, int worker, const lt_speech_req *req, const lt_voice_pack *pack,
                  const lt_synth_sink *sink, lt_synth_stats *st, lt_err *err) {
     memset(st, 0, sizeof *st);
-    lt_frontend *fe = frontend(s, worker, req->lang, req->no_normalize, req->normalize, err);
-    if (!fe) return -1;
-    lt_fe_words words;
-    if (lt_frontend_words(fe, req->input, &words, err)) return -1;
+    lt_fe_words words = {0};
+    if (req->phonemes_input) { /* words straight from the phoneme string, spans into it */
+        words.n = lt_chunk_split_phonemes(req->input, &words.words);
+        if (words.n < 0) return lt_fail(err, "out of memory");
+    } else {
+        lt_frontend *fe = frontend(s, worker, req->lang, req->no_normalize, req->normalize, err);
+        if (!fe) return -1;
+        if (lt_frontend_words(fe, req->input, &words, err)) return -1;
+    }
     if (words.n == 0) {
         lt_fe_words_free(&words);
         lt_fail(err, "the input has nothing to say (no words after normalisation)");
