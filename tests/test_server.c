@@ -291,6 +291,42 @@ static void test_wav_and_pcm(void **state) {
     resp_free(&p);
 }
 
+/* streamed captioned speech: newline-delimited JSON, one object per chunk,
+ * each with its audio and its words; times keep increasing across lines */
+static void test_captioned_stream(void **state) {
+    (void)state;
+    resp r;
+    request("POST", "/dev/captioned_speech",
+            "{\"input\":\"First sentence here. Then a second one, with $100.\",\"voice\":\"af_bella\","
+            "\"stream\":true,\"response_format\":\"pcm\"}",
+            &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.ctype, "application/x-ndjson");
+    int lines = 0, dollars = 0;
+    double last_end = -1;
+    char *save = NULL, *text = strndup((const char *)r.body, r.len);
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save), lines++) {
+        json_t *o = json_loads(line, 0, NULL);
+        assert_non_null(o);
+        assert_true(strlen(json_string_value(json_object_get(o, "audio"))) > 0);
+        assert_string_equal(json_string_value(json_object_get(o, "audio_format")), "pcm");
+        json_t *ts = json_object_get(o, "timestamps"), *t;
+        size_t i;
+        assert_true(json_array_size(ts) > 0);
+        json_array_foreach(ts, i, t) {
+            double st = json_real_value(json_object_get(t, "start_time"));
+            assert_true(st >= last_end - 1e-9);
+            last_end = json_real_value(json_object_get(t, "end_time"));
+            dollars += !strncmp(json_string_value(json_object_get(t, "word")), "$100", 4);
+        }
+        json_decref(o);
+    }
+    assert_int_equal(lines, 2); /* the first sentence, then the rest */
+    assert_true(dollars >= 1);
+    free(text);
+    resp_free(&r);
+}
+
 /* Kokoro-FastAPI's /dev/generate_from_phonemes: phonemes straight to the
  * engine, a WAV by default, made of whole 25 ms frames (600 samples each). */
 static void test_generate_from_phonemes(void **state) {
@@ -758,7 +794,7 @@ int main(void) {
         cmocka_unit_test(test_streamed_wav),       cmocka_unit_test(test_sse),
         cmocka_unit_test(test_formats),            cmocka_unit_test(test_kokoro_fastapi_fields),
         cmocka_unit_test(test_captioned_speech),   cmocka_unit_test(test_phonemize),
-        cmocka_unit_test(test_generate_from_phonemes),
+        cmocka_unit_test(test_generate_from_phonemes), cmocka_unit_test(test_captioned_stream),
         cmocka_unit_test(test_errors),             cmocka_unit_test(test_queue_full_503),
         cmocka_unit_test(test_client_disconnect),  cmocka_unit_test(test_auth),
         cmocka_unit_test(test_cors_preflight),     cmocka_unit_test(test_graceful_stop),

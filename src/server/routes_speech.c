@@ -17,7 +17,7 @@
 #include "server/server_internal.h"
 #include "server/speech_req.h"
 
-enum { K_BUFFER, K_STREAM, K_SSE, K_CAPTIONED, K_PRECACHE };
+enum { K_BUFFER, K_STREAM, K_SSE, K_CAPTIONED, K_CAPTIONED_STREAM, K_PRECACHE };
 
 /* streamed audio kept for the cache up to this size */
 #define CACHE_COPY_MAX (64u << 20)
@@ -34,7 +34,7 @@ typedef struct speech_job {
     size_t copy_len, copy_cap;
     int copy_overflow;
     lt_http_req *http;      /* K_BUFFER, K_CAPTIONED: deferred */
-    lt_http_stream *stream; /* K_STREAM, K_SSE */
+    lt_http_stream *stream; /* K_STREAM, K_SSE, K_CAPTIONED_STREAM */
     uint8_t *buf;
     size_t len, cap;
     json_t *words;
@@ -155,6 +155,31 @@ static int sink_word(void *ud, const lt_spoken_word *w) {
     return !o || json_array_append_new(j->words, o);
 }
 
+/* K_CAPTIONED_STREAM: one JSON line per chunk, {"audio","audio_format","timestamps"}
+ * (Kokoro-FastAPI's streamed captioned speech), from the audio and words gathered since the last line */
+static int ndjson_flush(speech_job *j) {
+    if (!j->len && !json_array_size(j->words)) return 0;
+    char *b64 = lt_base64(j->buf, j->len);
+    json_t *o = json_pack("{s:s, s:s, s:O}", "audio", b64 ? b64 : "", "audio_format", j->req.format, "timestamps",
+                          j->words);
+    char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    int rc = !line || lt_http_stream_write(j->stream, (const uint8_t *)line, strlen(line)) ||
+             lt_http_stream_write(j->stream, (const uint8_t *)"\n", 1);
+    free(line);
+    free(b64);
+    json_decref(o);
+    j->len = 0;
+    json_array_clear(j->words);
+    return rc;
+}
+
+/* a chunk's words arrive before its audio: the first word after some audio starts the next line */
+static int sink_word_lines(void *ud, const lt_spoken_word *w) {
+    speech_job *j = ud;
+    if (j->len && ndjson_flush(j)) return 1;
+    return cancelled(j) || sink_word(ud, w);
+}
+
 static void run_job(void *arg, int worker) {
     speech_job *j = arg;
     lt_server *s = j->s;
@@ -162,7 +187,7 @@ static void run_job(void *arg, int worker) {
     lt_synth_stats st;
     lt_synth_sink sink = {.ud = j};
     sink.bytes = j->kind == K_STREAM ? sink_stream : j->kind == K_SSE ? sink_sse : sink_buffer;
-    sink.word = j->kind == K_CAPTIONED ? sink_word : NULL;
+    sink.word = j->kind == K_CAPTIONED ? sink_word : j->kind == K_CAPTIONED_STREAM ? sink_word_lines : NULL;
     if (s->cache && (j->kind == K_BUFFER || j->kind == K_STREAM || j->kind == K_PRECACHE)) sink.phonemes = sink_phonemes;
     int rc;
     struct timespec t0, t1;
@@ -198,6 +223,10 @@ static void run_job(void *arg, int worker) {
         break;
     }
     case K_STREAM:
+        lt_http_stream_close(j->stream, rc == 0);
+        break;
+    case K_CAPTIONED_STREAM:
+        if (rc == 0 && ndjson_flush(j)) rc = -1;
         lt_http_stream_close(j->stream, rc == 0);
         break;
     case K_SSE:
@@ -242,7 +271,9 @@ static void submit(lt_server *s, lt_http_req *r, speech_job *j) {
         j->http = r;
         lt_http_defer(r);
     } else {
-        j->stream = lt_http_reply_stream(r, j->kind == K_SSE ? "text/event-stream" : lt_encoder_content_type(j->req.format));
+        j->stream = lt_http_reply_stream(r, j->kind == K_SSE                ? "text/event-stream"
+                                            : j->kind == K_CAPTIONED_STREAM ? "application/x-ndjson"
+                                                                            : lt_encoder_content_type(j->req.format));
         if (!j->stream) {
             job_free(j);
             lt_http_reply_error(r, 500, NULL, NULL, "out of memory");
@@ -340,8 +371,7 @@ static void speech(lt_http_req *r, lt_server *s, int mode) {
         return;
     }
     if (captioned) {
-        j->kind = K_CAPTIONED;
-        j->req.stream = 0; /* TODO: Kokoro-FastAPI's streamed NDJSON form */
+        j->kind = j->req.stream ? K_CAPTIONED_STREAM : K_CAPTIONED; /* streamed: NDJSON, a line per chunk */
         j->req.sse = 0;
         j->words = json_array();
     } else {
