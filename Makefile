@@ -38,11 +38,11 @@ test-fuzz:
 	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DLT_FUZZ=ON -DLT_SHARED=$(SHARED) \
 		-DCMAKE_C_FLAGS_DEBUG="-O1 -g"
 	cmake --build build-fuzz -j$(JOBS)
-	@set -e; for f in build-fuzz/fuzz_*; do \
+	@set -e -o pipefail; for f in build-fuzz/fuzz_*; do \
 		name=$$(basename $$f); corpus=tests/fuzz/corpus/$${name#fuzz_}; \
 		mkdir -p build-fuzz/corpus-$$name; \
 		echo "== $$name ($(FUZZ_SECONDS) s)"; \
-		$$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -max_len=65536 \
+		$$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -max_len=65536 -artifact_prefix=build-fuzz/ \
 			build-fuzz/corpus-$$name $$( [ -d $$corpus ] && echo $$corpus ) 2>&1 | tail -3; \
 	done
 

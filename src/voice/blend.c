@@ -46,8 +46,9 @@ int lt_blend_parse(const char *expr, int max_terms, lt_blend *out, lt_err *err) 
             double w = strtod(p + 1, &end);
             if (end == p + 1 || *end != ')')
                 return lt_fail(err, "voice: weight of '%s' must be a number in parentheses", t->name);
-            if (!(w > 0) || !isfinite(w) || w > 1e6)
-                return lt_fail(err, "voice: weight of '%s' must be a finite number > 0, got %g", t->name, w);
+            if (!(w >= 1e-6) || !isfinite(w) || w > 1e6) /* (float)w must stay a normal, positive number */
+                return lt_fail(err, "voice: weight of '%s' must be a number from 1e-06 to 1e+06 (> 0), got %g",
+                               t->name, w);
             t->weight = (float)w;
             p = end + 1;
             while (*p == ' ') p++;
