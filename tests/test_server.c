@@ -646,12 +646,14 @@ static void *async_main(void *a) {
 
 static void test_queue_full_503(void **state) {
     (void)state;
-    /* one worker, one waiting slot: hold the worker so A waits in the queue */
+    /* one worker and one waiting place: hold the worker, so A and A2 fill both */
     lt_server_hold(srv, 1);
     async_req a = {.body = "{\"input\":\"Queued.\",\"voice\":\"af_sky\",\"response_format\":\"wav\",\"stream\":false}"};
+    async_req a2 = {.body = "{\"input\":\"Queued too.\",\"voice\":\"af_sky\",\"response_format\":\"wav\",\"stream\":false}"};
     pthread_create(&a.t, NULL, async_main, &a);
-    for (int i = 0; i < 500 && lt_server_waiting(srv) < 1; i++) usleep(10000);
-    assert_int_equal(lt_server_waiting(srv), 1);
+    pthread_create(&a2.t, NULL, async_main, &a2);
+    for (int i = 0; i < 500 && lt_server_waiting(srv) < 2; i++) usleep(10000);
+    assert_int_equal(lt_server_waiting(srv), 2);
     resp b;
     request("POST", "/v1/audio/speech", "{\"input\":\"Too many.\",\"voice\":\"af_sky\"}", &b);
     assert_int_equal(b.status, 503);
@@ -666,9 +668,58 @@ static void test_queue_full_503(void **state) {
     resp_free(&b);
     lt_server_hold(srv, 0);
     pthread_join(a.t, NULL);
+    pthread_join(a2.t, NULL);
     assert_int_equal(a.r.status, 200);
     assert_memory_equal(a.r.body, "RIFF", 4);
+    assert_int_equal(a2.r.status, 200);
     resp_free(&a.r);
+    resp_free(&a2.r);
+}
+
+/* A request arriving while a long stream is being synthesised gets its
+ * audio after the stream's current chunk, not after the whole stream: its
+ * first chunk goes ahead of the stream's later chunks (one worker). */
+typedef struct stream_req {
+    pthread_t t;
+    char *body;
+    resp r;
+    int done;
+} stream_req;
+
+static void *stream_main(void *a) {
+    stream_req *q = a;
+    request_to(base, "POST", "/v1/audio/speech", q->body, strlen(q->body), NULL, 0, &q->r);
+    __atomic_store_n(&q->done, 1, __ATOMIC_SEQ_CST);
+    return NULL;
+}
+
+static void test_first_chunk_priority(void **state) {
+    (void)state;
+    stream_req a;
+    memset(&a, 0, sizeof a);
+    a.body = malloc(8192);
+    strcpy(a.body, "{\"input\":\"A long stream starts here. ");
+    for (int i = 0; i < 45; i++) strcat(a.body, "Every sentence of it is another little piece of work. ");
+    strcat(a.body, "\",\"voice\":\"af_sky\",\"response_format\":\"pcm\",\"stream\":true}");
+    pthread_create(&a.t, NULL, stream_main, &a);
+    for (int i = 0; i < 3000 && __atomic_load_n(&a.r.len, __ATOMIC_SEQ_CST) == 0; i++) usleep(2000);
+    assert_true(__atomic_load_n(&a.r.len, __ATOMIC_SEQ_CST) > 0);
+    resp b;
+    request("POST", "/v1/audio/speech",
+            "{\"input\":\"A short question in between.\",\"voice\":\"af_sky\",\"response_format\":\"wav\","
+            "\"stream\":false}", &b);
+    size_t a_len_then = __atomic_load_n(&a.r.len, __ATOMIC_SEQ_CST);
+    int a_done_then = __atomic_load_n(&a.done, __ATOMIC_SEQ_CST);
+    assert_int_equal(b.status, 200);
+    assert_memory_equal(b.body, "RIFF", 4);
+    resp_free(&b);
+    pthread_join(a.t, NULL);
+    assert_int_equal(a.r.status, 200);
+    /* B was answered while A still had chunks to come */
+    assert_false(a_done_then);
+    assert_true(a_len_then < a.r.len);
+    resp_free(&a.r);
+    free(a.body);
 }
 
 static long abandoned(void) {
@@ -796,7 +847,8 @@ int main(void) {
         cmocka_unit_test(test_captioned_speech),   cmocka_unit_test(test_phonemize),
         cmocka_unit_test(test_generate_from_phonemes), cmocka_unit_test(test_captioned_stream),
         cmocka_unit_test(test_errors),             cmocka_unit_test(test_queue_full_503),
-        cmocka_unit_test(test_client_disconnect),  cmocka_unit_test(test_auth),
+        cmocka_unit_test(test_client_disconnect),
+        cmocka_unit_test(test_first_chunk_priority),  cmocka_unit_test(test_auth),
         cmocka_unit_test(test_cors_preflight),     cmocka_unit_test(test_graceful_stop),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

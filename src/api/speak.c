@@ -46,8 +46,6 @@ static void seam_bounds(const float *x, int64_t n, int trim_start, int trim_end,
     *end = b;
 }
 
-/* the first chunk ends at its first sentence, or at a clause mark past this many code points */
-#define LT_FIRST_CHUNK_PHONEMES 100
 #define LT_FRAME_SECONDS (600.0 / 24000.0)
 
 int lt_speak_words(const lt_kokoro *m, const lt_voice_pack *pack, const lt_chunk_word *words, int n_words, float speed,

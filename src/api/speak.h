@@ -20,6 +20,10 @@ typedef struct lt_spoken_word {
     double start_time, end_time; /* seconds from the first sample of the whole text */
 } lt_spoken_word;
 
+/* The first chunk ends at its first sentence, or at a clause mark past this
+ * many phoneme code points, so streamed audio starts early. */
+#define LT_FIRST_CHUNK_PHONEMES 100
+
 /* Return non-zero to stop. */
 typedef int (*lt_speak_audio_fn)(void *user, const float *samples, int64_t n, int chunk);
 typedef int (*lt_speak_word_fn)(void *user, const lt_spoken_word *w);

@@ -5,10 +5,10 @@
 #include <string.h>
 
 #include "audio/encoder.h"
+#include "server/jobs.h"
 #include "text/chunk.h"
 
 #define FE_CACHE 4
-#define FIRST_CHUNK_CP 100 /* as api/speak.c: the first chunk is one sentence */
 
 typedef struct fe_slot {
     lt_frontend *fe;
@@ -86,6 +86,7 @@ typedef struct run_ctx {
     size_t len, cap;
     int failed;
     lt_synth_stats *st;
+    int n_chunks;
     lt_err *err;
 } run_ctx;
 
@@ -112,7 +113,6 @@ static int flush(run_ctx *c) {
 }
 
 static int on_audio(void *user, const float *x, int64_t n, int chunk) {
-    (void)chunk;
     run_ctx *c = user;
     const float *src = x;
     float *scaled = NULL;
@@ -130,7 +130,10 @@ static int on_audio(void *user, const float *x, int64_t n, int chunk) {
     }
     c->st->chunks++;
     c->st->samples += n;
-    return flush(c);
+    if (flush(c)) return 1;
+    /* more chunks to come: let a waiting request have the compute slot */
+    if (chunk + 1 < c->n_chunks) lt_jobs_yield();
+    return 0;
 }
 
 static int on_word(void *user, const lt_spoken_word *w) {
@@ -138,11 +141,14 @@ static int on_word(void *user, const lt_spoken_word *w) {
     return c->sink->word ? c->sink->word(c->sink->ud, w) : 0;
 }
 
-/* Kokoro input ids of the chunks lt_speak_words will cut (pads included). */
-static int64_t count_tokens(const lt_kokoro *m, const lt_chunk_word *words, int n) {
+/* Kokoro input ids of the chunks lt_speak_words will cut (pads included),
+ * and how many chunks (when n_chunks is not NULL). */
+static int64_t count_tokens(const lt_kokoro *m, const lt_chunk_word *words, int n, int *n_chunks) {
     lt_chunk_list chunks;
     lt_err e;
-    if (lt_chunk_plan(words, n, LT_MAX_PHONEME_CODEPOINTS, FIRST_CHUNK_CP, &chunks, &e)) return 0;
+    if (n_chunks) *n_chunks = 0;
+    if (lt_chunk_plan(words, n, LT_MAX_PHONEME_CODEPOINTS, LT_FIRST_CHUNK_PHONEMES, &chunks, &e)) return 0;
+    if (n_chunks) *n_chunks = chunks.count;
     int64_t total = 0;
     int64_t ids[LT_MAX_PHONEME_CODEPOINTS + 2];
     for (int i = 0; i < chunks.count; i++) {
@@ -195,8 +201,8 @@ int lt_synth_run(lt_synth *s, int worker, const lt_speech_req *req, const lt_voi
             return 0;
         }
     }
-    st->input_tokens = count_tokens(s->m, words.words, words.n);
     run_ctx c = {.sink = sink, .volume = req->volume, .st = st, .err = err};
+    st->input_tokens = count_tokens(s->m, words.words, words.n, &c.n_chunks);
     int rc = lt_encoder_new(req->format, req->sample_rate, req->stream, enc_write, &c, &c.enc, err);
     if (rc == 0) {
         lt_err serr;
@@ -221,7 +227,7 @@ int lt_synth_phonemize(lt_synth *s, int worker, char lang, const char *text, cha
     *n_tokens = 0;
     lt_chunk_word *w = NULL;
     int n = lt_chunk_split_phonemes(*out, &w);
-    if (n > 0) *n_tokens = (int)count_tokens(s->m, w, n);
+    if (n > 0) *n_tokens = (int)count_tokens(s->m, w, n, NULL);
     free(w);
     return 0;
 }
