@@ -25,13 +25,15 @@ static lt_server *srv;
 static char base[64];
 static char golden[1024], lexicons[1024];
 static char data_dir[] = "/tmp/lt-test-server-XXXXXX";
+static char access_log[256];
 
 typedef struct resp {
     long status;
     unsigned char *body;
     size_t len;
-    char ctype[128], retry_after[32], transfer_encoding[64], content_length[32];
+    char ctype[128], retry_after[32], transfer_encoding[64], content_length[32], request_id[128];
     int abort_after; /* > 0: hang up once this many bytes arrived */
+    const char *send_header; /* NULL or one more request header line */
 } resp;
 
 static size_t on_body(char *p, size_t sz, size_t n, void *ud) {
@@ -62,6 +64,7 @@ static size_t on_header(char *p, size_t sz, size_t n, void *ud) {
     header_value(p, len, "Retry-After:", r->retry_after, sizeof r->retry_after);
     header_value(p, len, "Transfer-Encoding:", r->transfer_encoding, sizeof r->transfer_encoding);
     header_value(p, len, "Content-Length:", r->content_length, sizeof r->content_length);
+    header_value(p, len, "X-Request-Id:", r->request_id, sizeof r->request_id);
     return len;
 }
 
@@ -80,6 +83,7 @@ static void request_to(const char *b, const char *method, const char *path, cons
         h = curl_slist_append(h, ah);
     }
     h = curl_slist_append(h, "Expect:");
+    if (r->send_header) h = curl_slist_append(h, r->send_header);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     if (body) {
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
@@ -158,6 +162,7 @@ static lt_server *start(const char *keys, int queue) {
     c.quiet = 1;
     c.drain_ms = 5000;
     c.data_dir = data_dir;
+    c.access_log = access_log;
     lt_err err;
     lt_server *s;
     if (lt_server_start(&c, &s, &err)) fail_msg("%s", err.msg);
@@ -171,6 +176,7 @@ static int setup(void **state) {
     snprintf(lexicons, sizeof lexicons, "%s/misaki-lexicon", shared ? shared : "../shared");
     curl_global_init(CURL_GLOBAL_DEFAULT);
     if (!mkdtemp(data_dir)) return -1;
+    snprintf(access_log, sizeof access_log, "%s/access.log", data_dir);
     srv = start(NULL, 1);
     snprintf(base, sizeof base, "http://127.0.0.1:%d", lt_server_port(srv));
     return 0;
@@ -722,6 +728,83 @@ static void test_first_chunk_priority(void **state) {
     free(a.body);
 }
 
+/* The access log line of the request with this id (malloc'd JSON), or NULL. */
+static json_t *access_line(const char *id) {
+    FILE *f = fopen(access_log, "r");
+    if (!f) return NULL;
+    char line[4096];
+    json_t *found = NULL;
+    while (fgets(line, sizeof line, f)) {
+        json_t *j = json_loads(line, 0, NULL);
+        if (!j) fail_msg("access log line is not JSON: %s", line);
+        if (!found && !strcmp(json_string_value(json_object_get(j, "id")), id)) found = json_incref(j);
+        json_decref(j);
+    }
+    fclose(f);
+    return found;
+}
+
+static void test_request_id_and_access_log(void **state) {
+    (void)state;
+    resp r;
+    memset(&r, 0, sizeof r);
+    r.send_header = "X-Request-Id: client-id.42";
+    const char *body = "{\"input\":\"Logged, $5.\",\"voice\":\"af_sky\",\"response_format\":\"wav\","
+                       "\"stream\":false}";
+    request_to(base, "POST", "/v1/audio/speech", body, strlen(body), NULL, 0, &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.request_id, "client-id.42"); /* echoed */
+    resp_free(&r);
+    /* none, or one unsafe to echo: a generated 16-hex-digit id */
+    memset(&r, 0, sizeof r);
+    r.send_header = "X-Request-Id: has spaces <and> angle brackets";
+    request_to(base, "GET", "/health", NULL, 0, NULL, 0, &r);
+    assert_int_equal(strlen(r.request_id), 16);
+    assert_int_equal(strspn(r.request_id, "0123456789abcdef"), 16);
+    char generated[32];
+    snprintf(generated, sizeof generated, "%s", r.request_id);
+    resp_free(&r);
+    request("GET", "/health", NULL, &r);
+    assert_int_equal(strlen(r.request_id), 16);
+    assert_string_not_equal(r.request_id, generated);
+    resp_free(&r);
+    /* the log line is written as the request ends: wait for it */
+    json_t *j = NULL;
+    for (int i = 0; i < 200 && !(j = access_line("client-id.42")); i++) usleep(10000);
+    assert_non_null(j);
+    assert_string_equal(json_string_value(json_object_get(j, "route")), "/v1/audio/speech");
+    assert_string_equal(json_string_value(json_object_get(j, "method")), "POST");
+    assert_int_equal(json_integer_value(json_object_get(j, "status")), 200);
+    assert_string_equal(json_string_value(json_object_get(j, "voice")), "af_sky");
+    assert_string_equal(json_string_value(json_object_get(j, "format")), "wav");
+    assert_int_equal(json_integer_value(json_object_get(j, "characters")), 11);
+    double audio = json_real_value(json_object_get(j, "audio_seconds"));
+    double ttfa = json_real_value(json_object_get(j, "ttfa_ms")), total = json_real_value(json_object_get(j, "total_ms"));
+    assert_true(audio > 0.1 && audio < 10);
+    assert_true(ttfa > 0 && ttfa <= total);
+    assert_true(json_is_false(json_object_get(j, "streamed")));
+    assert_true(json_integer_value(json_object_get(j, "bytes")) > 44);
+    json_decref(j);
+    /* the generated id's line: an open route, no audio fields */
+    for (int i = 0; i < 200 && !(j = access_line(generated)); i++) usleep(10000);
+    assert_non_null(j);
+    assert_string_equal(json_string_value(json_object_get(j, "route")), "/health");
+    assert_null(json_object_get(j, "ttfa_ms"));
+    assert_null(json_object_get(j, "voice"));
+    json_decref(j);
+    /* and the latency histograms in /metrics */
+    request("GET", "/metrics", NULL, &r);
+    const char *m = (const char *)r.body;
+    assert_non_null(strstr(m, "# TYPE litetts_time_to_first_audio_seconds histogram"));
+    assert_non_null(strstr(m, "litetts_time_to_first_audio_seconds_count{route=\"/v1/audio/speech\"}"));
+    assert_non_null(strstr(m, "litetts_request_duration_seconds_bucket{route=\"/health\",le=\"+Inf\"}"));
+    assert_non_null(strstr(m, "litetts_speech_requests_total{format=\"wav\"}"));
+    assert_non_null(strstr(m, "litetts_active_streams 0"));
+    assert_non_null(strstr(m, "litetts_rtf "));
+    assert_non_null(strstr(m, "litetts_model_load_seconds "));
+    resp_free(&r);
+}
+
 static long abandoned(void) {
     resp r;
     request("GET", "/ready", NULL, &r);
@@ -848,7 +931,8 @@ int main(void) {
         cmocka_unit_test(test_generate_from_phonemes), cmocka_unit_test(test_captioned_stream),
         cmocka_unit_test(test_errors),             cmocka_unit_test(test_queue_full_503),
         cmocka_unit_test(test_client_disconnect),
-        cmocka_unit_test(test_first_chunk_priority),  cmocka_unit_test(test_auth),
+        cmocka_unit_test(test_first_chunk_priority),
+        cmocka_unit_test(test_request_id_and_access_log),  cmocka_unit_test(test_auth),
         cmocka_unit_test(test_cors_preflight),     cmocka_unit_test(test_graceful_stop),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

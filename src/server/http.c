@@ -26,6 +26,8 @@
 struct lt_http {
     struct MHD_Daemon *d;
     atomic_int live; /* requests begun and not yet completed */
+    atomic_int streams; /* streamed replies not yet finished */
+    atomic_ullong next_id;
     lt_http_config cfg;
     int port;
 };
@@ -38,6 +40,12 @@ struct lt_http_stream {
     size_t len, off, cap, limit;
     int closed, ok, cancelled, suspended;
     struct MHD_Connection *conn;
+    lt_http *h;
+    /* for the access log */
+    double t_first;     /* monotonic seconds of the first write, 0 = none yet */
+    unsigned long long sent;
+    double audio_s;
+    int cache_hit;
 };
 
 struct lt_http_req {
@@ -61,7 +69,20 @@ struct lt_http_req {
     int n_headers;
     lt_http_stream *stream; /* the request's own reference */
     int deferred, completed, queued;
+    /* for the access log */
+    char id[72];
+    double t_start, t_reply; /* monotonic seconds */
+    char voice[96], format[16];
+    long chars;
+    double audio_s;
+    int cache_hit;
 };
+
+static double now_s(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + t.tv_nsec * 1e-9;
+}
 
 /* ---------------------------------------------------------------- streams */
 
@@ -97,6 +118,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max) {
         size_t n = s->len - s->off < max ? s->len - s->off : max;
         memcpy(buf, s->buf + s->off, n);
         s->off += n;
+        s->sent += n;
         if (s->off == s->len) s->off = s->len = 0;
         pthread_cond_broadcast(&s->cv);
         rc = (ssize_t)n;
@@ -114,6 +136,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max) {
 static void stream_response_freed(void *cls) {
     lt_http_stream *s = cls;
     stream_cancel(s);
+    atomic_fetch_sub(&s->h->streams, 1);
     stream_release(s);
 }
 
@@ -151,6 +174,7 @@ int lt_http_stream_write(lt_http_stream *s, const void *data, size_t len) {
     }
     memcpy(s->buf + s->len, data, len);
     s->len += len;
+    if (s->t_first == 0 && len) s->t_first = now_s();
     stream_wake(s);
     pthread_mutex_unlock(&s->mu);
     return 0;
@@ -161,6 +185,13 @@ int lt_http_stream_cancelled(lt_http_stream *s) {
     int c = s->cancelled;
     pthread_mutex_unlock(&s->mu);
     return c;
+}
+
+void lt_http_stream_note_audio(lt_http_stream *s, double audio_s, int cache_hit) {
+    pthread_mutex_lock(&s->mu);
+    s->audio_s = audio_s;
+    s->cache_hit = cache_hit;
+    pthread_mutex_unlock(&s->mu);
 }
 
 void lt_http_stream_close(lt_http_stream *s, int ok) {
@@ -185,6 +216,9 @@ lt_http_stream *lt_http_reply_stream(lt_http_req *r, const char *content_type) {
     s->refs = 3; /* producer, response, request */
     s->limit = r->h->cfg.stream_buffer ? r->h->cfg.stream_buffer : (1u << 20);
     s->conn = r->conn;
+    s->h = r->h;
+    s->audio_s = -1;
+    s->cache_hit = -1;
     r->stream = s;
     r->has_reply = 1;
     r->status = 200;
@@ -289,6 +323,42 @@ const char *lt_http_body(const lt_http_req *r, size_t *len) {
     return r->body ? r->body : "";
 }
 const char *lt_http_param(const lt_http_req *r, int i) { return i >= 0 && i < r->n_params ? r->params[i] : NULL; }
+const char *lt_http_request_id(const lt_http_req *r) { return r->id; }
+
+void lt_http_note(lt_http_req *r, const char *voice, const char *format, long chars) {
+    if (voice) snprintf(r->voice, sizeof r->voice, "%s", voice);
+    if (format) snprintf(r->format, sizeof r->format, "%s", format);
+    r->chars = chars;
+}
+
+void lt_http_note_audio(lt_http_req *r, double audio_s, int cache_hit) {
+    r->audio_s = audio_s;
+    r->cache_hit = cache_hit;
+}
+
+int lt_http_active_streams(lt_http *h) { return atomic_load(&h->streams); }
+
+/* The client's X-Request-Id when it is safe to echo and log, else a new one. */
+static void assign_id(lt_http_req *r) {
+    const char *v = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-Request-Id");
+    size_t n = v ? strlen(v) : 0;
+    int ok = n >= 1 && n <= 64;
+    for (size_t i = 0; ok && i < n; i++) {
+        char c = v[i];
+        ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+             c == ':' || c == '-';
+    }
+    if (ok) {
+        memcpy(r->id, v, n + 1);
+        return;
+    }
+    /* splitmix64 of a per-daemon counter seeded from the clock: unique, unguessable enough for logs */
+    uint64_t x = atomic_fetch_add(&r->h->next_id, 0x9E3779B97F4A7C15ULL);
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+    x ^= x >> 31;
+    snprintf(r->id, sizeof r->id, "%016llx", (unsigned long long)x);
+}
 
 json_t *lt_http_json_body(lt_http_req *r) {
     const char *ct = lt_http_header(r, "Content-Type");
@@ -460,7 +530,10 @@ static enum MHD_Result send_reply(lt_http_req *r) {
         MHD_add_response_header(resp, "X-Accel-Buffering", "no");
     }
     for (int i = 0; i < r->n_headers; i++) MHD_add_response_header(resp, r->hname[i], r->hval[i]);
+    MHD_add_response_header(resp, "X-Request-Id", r->id);
+    if (r->stream) atomic_fetch_add(&r->h->streams, 1);
     r->queued = 1;
+    r->t_reply = now_s();
     if (r->h->cfg.on_reply) r->h->cfg.on_reply(r->h->cfg.ud, r->method, r->route, r->status);
     enum MHD_Result rc = MHD_queue_response(r->conn, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
@@ -478,7 +551,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         pthread_mutex_init(&r->mu, NULL);
         r->h = h;
         r->conn = conn;
+        r->t_start = now_s();
+        r->chars = -1;
+        r->audio_s = -1;
+        r->cache_hit = -1;
         atomic_fetch_add(&h->live, 1);
+        assign_id(r);
         snprintf(r->method, sizeof r->method, "%s", method);
         r->path = strdup(url);
         *con_cls = r;
@@ -557,6 +635,24 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (r->stream && toe != MHD_REQUEST_TERMINATED_COMPLETED_OK) stream_cancel(r->stream);
     *con_cls = NULL;
     lt_http *h = r->h;
+    if (h->cfg.on_complete && r->queued) {
+        double t = now_s();
+        lt_http_access a = {.id = r->id, .method = r->method, .path = r->path ? r->path : "", .route = r->route,
+                            .status = r->status, .streamed = r->stream != NULL,
+                            .aborted = toe != MHD_REQUEST_TERMINATED_COMPLETED_OK, .voice = r->voice,
+                            .format = r->format, .chars = r->chars, .audio_s = r->audio_s,
+                            .cache_hit = r->cache_hit, .ttfa_s = r->t_reply - r->t_start, .total_s = t - r->t_start,
+                            .bytes = r->data_len};
+        if (r->stream) {
+            pthread_mutex_lock(&r->stream->mu);
+            a.ttfa_s = r->stream->t_first > 0 ? r->stream->t_first - r->t_start : a.total_s;
+            a.bytes = r->stream->sent;
+            a.audio_s = r->stream->audio_s;
+            a.cache_hit = r->stream->cache_hit;
+            pthread_mutex_unlock(&r->stream->mu);
+        }
+        h->cfg.on_complete(h->cfg.ud, &a);
+    }
     req_free(r);
     atomic_fetch_sub(&h->live, 1);
 }
@@ -573,6 +669,11 @@ int lt_http_start(const lt_http_config *cfg, lt_http **out, lt_err *err) {
     if (!h) return lt_fail(err, "out of memory");
     h->cfg = *cfg;
     atomic_init(&h->live, 0);
+    atomic_init(&h->streams, 0);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    atomic_init(&h->next_id, (unsigned long long)ts.tv_sec * 1000000007ULL ^ (unsigned long long)ts.tv_nsec ^
+                                 ((unsigned long long)getpid() << 32));
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof ss);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC;

@@ -34,6 +34,23 @@ typedef struct lt_http_endpoint {
     size_t max_body;     /* this route's body limit; 0 = the daemon's */
 } lt_http_endpoint;
 
+/* What one finished request did: the access log line and the latency
+ * metrics are made from it. Times in seconds; ttfa_s = until the first byte
+ * of the reply body was ready (the whole reply, unless streamed). */
+typedef struct lt_http_access {
+    const char *id;      /* X-Request-Id, echoed or generated */
+    const char *method, *path;
+    const char *route;   /* the matched pattern, or NULL */
+    int status;
+    int streamed, aborted; /* aborted: the client left before the end */
+    const char *voice, *format; /* "" unless the handler noted them */
+    long chars;          /* characters of input, -1 = not noted */
+    double audio_s;      /* seconds of audio produced, -1 = none */
+    int cache_hit;       /* 1 hit, 0 miss, -1 not noted */
+    double ttfa_s, total_s;
+    unsigned long long bytes; /* body bytes sent */
+} lt_http_access;
+
 /* Returns 1 when the Authorization header value (may be NULL) is accepted. */
 typedef int (*lt_http_auth_fn)(void *ud, const char *authorization);
 
@@ -57,6 +74,8 @@ typedef struct lt_http_config {
     /* NULL or called as each reply is queued (route: the matched pattern, or
      * NULL when none matched), for request counters */
     void (*on_reply)(void *ud, const char *method, const char *route, int status);
+    /* NULL or called once per request as it ends (sent, failed or aborted) */
+    void (*on_complete)(void *ud, const lt_http_access *a);
 } lt_http_config;
 
 int lt_http_start(const lt_http_config *cfg, lt_http **out, lt_err *err);
@@ -69,6 +88,8 @@ int lt_http_wait_idle(lt_http *h, int timeout_ms);
 /* Stop the daemon. Every deferred request must be completed and every
  * stream closed first. */
 void lt_http_stop(lt_http *h);
+/* Streamed replies in progress. */
+int lt_http_active_streams(lt_http *h);
 
 /* ---- the request ---- */
 const char *lt_http_method(const lt_http_req *r);
@@ -77,6 +98,14 @@ const char *lt_http_header(const lt_http_req *r, const char *name);
 const char *lt_http_body(const lt_http_req *r, size_t *len); /* NUL-terminated copy */
 /* The i-th `{}` segment of the matched route (URL-decoded), or NULL. */
 const char *lt_http_param(const lt_http_req *r, int i);
+/* The request's id: the client's X-Request-Id when it is 1-64 characters of
+ * [A-Za-z0-9._:-], else a generated one; sent back as X-Request-Id. */
+const char *lt_http_request_id(const lt_http_req *r);
+/* For the access log: what the request asks for (any may be NULL / -1). */
+void lt_http_note(lt_http_req *r, const char *voice, const char *format, long chars);
+/* For the access log: the audio a deferred reply carries, and whether it
+ * came from the cache (-1 unknown). Call before lt_http_complete. */
+void lt_http_note_audio(lt_http_req *r, double audio_s, int cache_hit);
 /* Parse the body as a JSON object; on failure reply 400/415 and return NULL. */
 json_t *lt_http_json_body(lt_http_req *r);
 
@@ -113,6 +142,8 @@ lt_http_stream *lt_http_reply_stream(lt_http_req *r, const char *content_type);
  * when the client has gone or the stream was cancelled: stop producing. */
 int lt_http_stream_write(lt_http_stream *s, const void *data, size_t len);
 int lt_http_stream_cancelled(lt_http_stream *s);
+/* For the access log: seconds of audio the stream carried (call before close). */
+void lt_http_stream_note_audio(lt_http_stream *s, double audio_s, int cache_hit);
 /* End the stream (ok = 0: abort it, the client sees a broken transfer) and
  * drop the producer's reference. */
 void lt_http_stream_close(lt_http_stream *s, int ok);

@@ -16,6 +16,19 @@ typedef struct series {
     uint64_t count;
 } series;
 
+/* histogram bucket bounds in seconds (+Inf implied) */
+static const double BOUNDS[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+#define N_BOUNDS (int)(sizeof BOUNDS / sizeof BOUNDS[0])
+#define MAX_HIST 48
+#define MAX_FORMATS 16
+
+typedef struct histogram {
+    const char *route; /* static pattern or NULL */
+    uint64_t bucket[N_BOUNDS + 1]; /* non-cumulative; last = above every bound */
+    uint64_t count;
+    double sum;
+} histogram;
+
 struct lt_metrics {
     pthread_mutex_t mu;
     series s[MAX_SERIES];
@@ -23,7 +36,68 @@ struct lt_metrics {
     uint64_t overflow;
     double synth_seconds, audio_seconds;
     uint64_t syntheses, cached_answers;
+    histogram duration[MAX_HIST], ttfa[MAX_HIST];
+    int n_duration, n_ttfa;
+    struct {
+        char name[16];
+        uint64_t count;
+    } formats[MAX_FORMATS];
+    int n_formats;
 };
+
+static void observe(histogram *h, int *n, const char *route, double v) {
+    int i;
+    for (i = 0; i < *n; i++)
+        if (h[i].route == route) break;
+    if (i == *n) {
+        if (*n == MAX_HIST) return;
+        h[i].route = route;
+        (*n)++;
+    }
+    int b = 0;
+    while (b < N_BOUNDS && v > BOUNDS[b]) b++;
+    h[i].bucket[b]++;
+    h[i].count++;
+    h[i].sum += v;
+}
+
+void lt_metrics_complete(lt_metrics *m, const char *route, const char *format, int status, double ttfa_s,
+                         double total_s) {
+    if (!m) return;
+    pthread_mutex_lock(&m->mu);
+    observe(m->duration, &m->n_duration, route, total_s);
+    if (format && *format && status == 200) {
+        observe(m->ttfa, &m->n_ttfa, route, ttfa_s);
+        int i;
+        for (i = 0; i < m->n_formats; i++)
+            if (!strcmp(m->formats[i].name, format)) break;
+        if (i == m->n_formats && i < MAX_FORMATS) {
+            snprintf(m->formats[i].name, sizeof m->formats[i].name, "%s", format);
+            m->n_formats++;
+        }
+        if (i < m->n_formats) m->formats[i].count++;
+    }
+    pthread_mutex_unlock(&m->mu);
+}
+
+static void render_histograms(const histogram *h, int n, const char *name, const char *help, char **buf, size_t *len,
+                              size_t *cap) {
+    lt_metrics_appendf(buf, len, cap, "# HELP %s %s\n# TYPE %s histogram\n", name, help, name);
+    for (int i = 0; i < n; i++) {
+        const char *route = h[i].route ? h[i].route : "unmatched";
+        uint64_t cum = 0;
+        for (int b = 0; b < N_BOUNDS; b++) {
+            cum += h[i].bucket[b];
+            lt_metrics_appendf(buf, len, cap, "%s_bucket{route=\"%s\",le=\"%g\"} %llu\n", name, route, BOUNDS[b],
+                               (unsigned long long)cum);
+        }
+        lt_metrics_appendf(buf, len, cap,
+                           "%s_bucket{route=\"%s\",le=\"+Inf\"} %llu\n%s_sum{route=\"%s\"} %.6f\n"
+                           "%s_count{route=\"%s\"} %llu\n",
+                           name, route, (unsigned long long)h[i].count, name, route, h[i].sum, name, route,
+                           (unsigned long long)h[i].count);
+    }
+}
 
 lt_metrics *lt_metrics_new(void) {
     lt_metrics *m = calloc(1, sizeof *m);
@@ -107,5 +181,20 @@ void lt_metrics_render(lt_metrics *m, char **buf, size_t *len, size_t *cap) {
         "# HELP litetts_cached_answers_total Requests answered from the audio cache.\n"
         "# TYPE litetts_cached_answers_total counter\nlitetts_cached_answers_total %llu\n",
         m->synth_seconds, m->audio_seconds, (unsigned long long)m->syntheses, (unsigned long long)m->cached_answers);
+    lt_metrics_appendf(buf, len, cap,
+                       "# HELP litetts_rtf Real-time factor of the syntheses so far (synthesis seconds per audio "
+                       "second; below 1 is faster than real time).\n# TYPE litetts_rtf gauge\nlitetts_rtf %.6f\n",
+                       m->audio_seconds > 0 ? m->synth_seconds / m->audio_seconds : 0.0);
+    lt_metrics_appendf(buf, len, cap,
+                       "# HELP litetts_speech_requests_total Audio replies (status 200) by response format.\n"
+                       "# TYPE litetts_speech_requests_total counter\n");
+    for (int i = 0; i < m->n_formats; i++)
+        lt_metrics_appendf(buf, len, cap, "litetts_speech_requests_total{format=\"%s\"} %llu\n", m->formats[i].name,
+                           (unsigned long long)m->formats[i].count);
+    render_histograms(m->duration, m->n_duration, "litetts_request_duration_seconds",
+                      "Time from the request's arrival to the end of its reply, by route.", buf, len, cap);
+    render_histograms(m->ttfa, m->n_ttfa, "litetts_time_to_first_audio_seconds",
+                      "Time from the request's arrival to the first audio byte ready to send, by route.", buf, len,
+                      cap);
     pthread_mutex_unlock(&m->mu);
 }

@@ -52,7 +52,10 @@ void lt_route_metrics(lt_http_req *r, void *ud) {
     lt_metrics_render(s->metrics, &buf, &len, &cap);
     if (atomic_load(&s->state) == LT_SRV_READY) {
         GAUGE("litetts_queue_depth", "Requests waiting for a synthesis worker.", "%d", lt_jobs_waiting(s->jobs));
-        GAUGE("litetts_jobs_running", "Requests being synthesised.", "%d", lt_jobs_running(s->jobs));
+        GAUGE("litetts_jobs_running", "Requests being synthesised (computing or waiting for their next chunk's turn).",
+              "%d", lt_jobs_running(s->jobs));
+        GAUGE("litetts_active_streams", "Streamed replies in progress.", "%d", lt_http_active_streams(s->http));
+        GAUGE("litetts_model_load_seconds", "Time the model took to load at start.", "%.6f", s->model_load_s);
         COUNTER("litetts_abandoned_streams_total", "Streams whose client left before the end.", "%ld",
                 atomic_load(&s->n_abandoned));
         GAUGE("litetts_precache_pending", "Phrases of --precache not yet done.", "%d", lt_server_precache_pending(s));

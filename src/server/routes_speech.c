@@ -212,6 +212,10 @@ static void run_job(void *arg, int worker) {
     }
     const char *ctype = lt_encoder_content_type(j->req.format);
     if (rc && j->stream && lt_http_stream_cancelled(j->stream)) atomic_fetch_add(&s->n_abandoned, 1);
+    double audio_s = (double)st.samples / 24000.0;
+    int hit = sink.phonemes ? st.answered : -1; /* -1: the cache is not used for this kind */
+    if (j->stream) lt_http_stream_note_audio(j->stream, st.answered ? -1 : audio_s, hit);
+    else if (j->http) lt_http_note_audio(j->http, st.answered ? -1 : audio_s, hit);
     switch (j->kind) {
     case K_PRECACHE: {
         int left = atomic_fetch_sub(&s->precache_pending, 1) - 1;
@@ -309,12 +313,14 @@ static int answer_from_cache(lt_server *s, lt_http_req *r, speech_job *j) {
     }
     const char *ctype = lt_encoder_content_type(j->req.format);
     lt_http_add_header(r, "X-Cache", "hit");
+    lt_http_note_audio(r, -1, 1);
     if (j->kind == K_STREAM) {
         lt_http_stream *st = lt_http_reply_stream(r, ctype);
         if (!st) {
             free(data);
             lt_http_reply_error(r, 500, NULL, NULL, "out of memory");
         } else {
+            lt_http_stream_note_audio(st, -1, 1);
             lt_http_stream_write(st, data, len); /* an empty stream buffer takes any size at once */
             lt_http_stream_close(st, 1);
             free(data);
@@ -328,6 +334,12 @@ static int answer_from_cache(lt_server *s, lt_http_req *r, speech_job *j) {
 }
 
 enum { MODE_SPEECH, MODE_CAPTIONED, MODE_PHONEMES };
+
+static size_t utf8_chars(const char *s) {
+    size_t n = 0;
+    for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
 
 static void speech(lt_http_req *r, lt_server *s, int mode) {
     int captioned = mode == MODE_CAPTIONED;
@@ -364,6 +376,7 @@ static void speech(lt_http_req *r, lt_server *s, int mode) {
         return;
     }
     j->req.phonemes_input = mode == MODE_PHONEMES;
+    lt_http_note(r, j->req.voice, j->req.format, (long)utf8_chars(j->req.input));
     j->voice = lt_voices_acquire(s->voices, j->req.voice, &err);
     if (!j->voice) {
         lt_http_reply_error(r, 400, "voice", "invalid_value", "%s", err.msg);

@@ -3,6 +3,7 @@
  * route table, readiness, and the graceful stop. */
 #include "server/server.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,12 +82,62 @@ static void free_parts(lt_server *s) {
     free(s->memo);
     pthread_mutex_destroy(&s->memo_mu);
     for (int i = 0; i < 10; i++) free(s->strings[i]);
+    if (s->access_log_owned) fclose(s->access_log);
+    pthread_mutex_destroy(&s->log_mu);
     free(s);
 }
 
 static void on_reply(void *ud, const char *method, const char *route, int status) {
     lt_server *s = ud;
     lt_metrics_request(s->metrics, method, route, status);
+}
+
+/* a client-supplied string made safe for a JSON log line: printable ASCII, bounded */
+static void log_safe(json_t *o, const char *key, const char *v) {
+    char buf[256];
+    size_t n = 0;
+    for (; v && *v && n + 1 < sizeof buf; v++) buf[n++] = (*v >= 0x20 && *v < 0x7f) ? *v : '?';
+    buf[n] = 0;
+    json_object_set_new(o, key, json_string(buf));
+}
+
+/* Each request as it ends: latency metrics, and one JSON line in the access log. */
+static void on_complete(void *ud, const lt_http_access *a) {
+    lt_server *s = ud;
+    lt_metrics_complete(s->metrics, a->route, a->format, a->status, a->ttfa_s, a->total_s);
+    if (!s->access_log) return;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    gmtime_r(&ts.tv_sec, &tm);
+    char when[40];
+    snprintf(when, sizeof when, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+             tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+    json_t *o = json_object();
+    json_object_set_new(o, "time", json_string(when));
+    json_object_set_new(o, "id", json_string(a->id));
+    log_safe(o, "method", a->method);
+    json_object_set_new(o, "route", a->route ? json_string(a->route) : json_null());
+    log_safe(o, "path", a->path);
+    json_object_set_new(o, "status", json_integer(a->status));
+    if (*a->voice) log_safe(o, "voice", a->voice);
+    if (*a->format) json_object_set_new(o, "format", json_string(a->format));
+    if (a->chars >= 0) json_object_set_new(o, "characters", json_integer(a->chars));
+    if (a->audio_s >= 0) json_object_set_new(o, "audio_seconds", json_real(a->audio_s));
+    if (a->cache_hit >= 0) json_object_set_new(o, "cache", json_string(a->cache_hit ? "hit" : "miss"));
+    if (*a->format && a->status == 200) json_object_set_new(o, "ttfa_ms", json_real(a->ttfa_s * 1e3));
+    json_object_set_new(o, "total_ms", json_real(a->total_s * 1e3));
+    json_object_set_new(o, "bytes", json_integer((json_int_t)a->bytes));
+    json_object_set_new(o, "streamed", json_boolean(a->streamed));
+    if (a->aborted) json_object_set_new(o, "aborted", json_true());
+    char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+    json_decref(o);
+    if (!line) return;
+    pthread_mutex_lock(&s->log_mu);
+    fprintf(s->access_log, "%s\n", line);
+    fflush(s->access_log);
+    pthread_mutex_unlock(&s->log_mu);
+    free(line);
 }
 
 /* The model's identity for cache keys. Files up to 16 MiB are hashed whole;
@@ -150,11 +201,15 @@ static int preload(lt_server *s, lt_err *err) {
 
 static int load(lt_server *s, lt_err *err) {
     const lt_server_config *c = &s->cfg;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     if (lt_kokoro_open(c->model_path, c->config_path, &s->model, err)) return -1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    s->model_load_s = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
     int have_data = c->data_dir && *c->data_dir;
     lt_voices_opts vo = {.dir = c->voices_dir, .width = 2 * s->model->cfg.style_dim, .cache_count = c->voice_cache,
                          .max_blend_terms = c->max_blend_terms, .raw_weights = c->blend_raw_weights,
-                         .data_dir = have_data ? c->data_dir : NULL, .quiet = c->quiet};
+                         .data_dir = have_data ? c->data_dir : NULL, .redis_url = c->redis_url, .quiet = c->quiet};
     if (lt_voices_open(&vo, &s->voices, err)) return -1;
     if (!(s->synth = lt_synth_new(s->model, c->lexicon_dir, c->workers))) return lt_fail(err, "out of memory");
     if (c->cache_mem_mb || (have_data && c->cache_disk_mb) || (c->redis_url && *c->redis_url)) {
@@ -189,6 +244,20 @@ int lt_server_start(const lt_server_config *c, lt_server **out, lt_err *err) {
     lt_server *s = calloc(1, sizeof *s);
     if (!s) return lt_fail(err, "out of memory");
     pthread_mutex_init(&s->memo_mu, NULL);
+    pthread_mutex_init(&s->log_mu, NULL);
+    const char *al = c->access_log;
+    if (!al) {
+        s->access_log = c->quiet ? NULL : stderr;
+    } else if (!strcmp(al, "-")) {
+        s->access_log = stdout;
+    } else if (*al && strcmp(al, "off")) {
+        if (!(s->access_log = fopen(al, "a"))) {
+            lt_fail(err, "serve: access log %s: %s", al, strerror(errno));
+            free_parts(s);
+            return -1;
+        }
+        s->access_log_owned = 1;
+    }
     s->cfg = *c;
     s->cfg.model_path = dup_opt(s, 0, c->model_path);
     s->cfg.config_path = dup_opt(s, 1, c->config_path);
@@ -232,7 +301,7 @@ int lt_server_start(const lt_server_config *c, lt_server **out, lt_err *err) {
         .host = s->cfg.host, .port = c->port, .threads = c->http_threads, .max_body = c->max_body,
         .stream_buffer = 4u << 20, .connection_timeout = 60, .max_connections = 512,
         .routes = s->routes, .n_routes = (int)N_ROUTES, .ud = s,
-        .auth = s->auth ? lt_auth_check : NULL, .auth_ud = s->auth, .on_reply = on_reply,
+        .auth = s->auth ? lt_auth_check : NULL, .auth_ud = s->auth, .on_reply = on_reply, .on_complete = on_complete,
         .admit = s->ratelimit ? admit : NULL, .admit_ud = s->ratelimit,
     };
     if (lt_http_start(&hc, &s->http, err)) {

@@ -25,6 +25,8 @@ typedef struct lt_server_config {
     double rate_burst;       /* bucket size; 0 = 2 × rate_limit */
     int drain_ms;            /* graceful stop: in-flight requests get this long, default 10000 */
     int quiet;               /* no log lines on stderr */
+    const char *access_log;  /* one JSON line per request: NULL = stderr (none when quiet), a file path
+                                (appended), "-" = stdout, "" or "off" = none */
     /* voices */
     int voice_cache;         /* parsed packs (voices, blends) kept in memory, default 64 */
     const char *preload;     /* comma-separated voices loaded at start (NULL = none) */

@@ -4,6 +4,7 @@
 #define LT_SERVER_SERVER_INTERNAL_H
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <time.h>
 
@@ -52,6 +53,11 @@ struct lt_server {
     struct ph_memo *memo;
     int memo_n;
     uint64_t memo_clock;
+    /* the access log (NULL = none) */
+    FILE *access_log;
+    int access_log_owned;
+    pthread_mutex_t log_mu;
+    double model_load_s;
     /* --precache */
     pthread_t precache_thread;
     int precache_started;
