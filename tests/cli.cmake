@@ -36,3 +36,16 @@ add_test(NAME cli_say_text
 set_tests_properties(cli_say_text PROPERTIES
   PASS_REGULAR_EXPRESSION "\"word\": \"\\$100\",[^}]*\"phonemes\": \"h\\\\u02C8\\\\u028Cnd\\\\u0279\\\\u0259d\"")
 lt_cli_error(text_with_hooks "parity hooks" ${LT_SAY} --voice ${LT_TINY}/voice.pt --text "Hi." --noise-dir ${LT_TINY}/case1)
+
+# `serve --print-config`: file < environment < flags, keys redacted, origins shown
+file(WRITE ${CMAKE_BINARY_DIR}/serve-settings.json "{\"port\": 9000, \"workers\": 2, \"queue\": 5, \"api_keys\": [\"secret-one\"]}\n")
+add_test(NAME cli_serve_print_config
+  COMMAND sh -c "LITETTS_QUEUE=7 LITETTS_WORKERS=3 \"$1\" serve --config \"$2\" --model m.pth --workers 4 --print-config | tr -d ' \n'"
+  _ $<TARGET_FILE:litetts> ${CMAKE_BINARY_DIR}/serve-settings.json)
+set_tests_properties(cli_serve_print_config PROPERTIES
+  PASS_REGULAR_EXPRESSION "\"port\":9000,.*\"workers\":4,\"queue\":7,.*\"api_keys\":\\[\"<redacted>\"\\].*\"_origins\":{.*\"port\":\"file\",.*\"workers\":\"flag\",\"queue\":\"env\""
+  FAIL_REGULAR_EXPRESSION "secret-one")
+file(WRITE ${CMAKE_BINARY_DIR}/serve-settings-bad.json "{\"wokers\": 2}\n")
+lt_cli_error(serve_bad_config "unknown key 'wokers' \\(did you mean 'workers'\\?\\)"
+  $<TARGET_FILE:litetts> serve --config ${CMAKE_BINARY_DIR}/serve-settings-bad.json --model m.pth)
+lt_cli_error(serve_bad_env "LITETTS_PORT.*'port' must be" env LITETTS_PORT=http $<TARGET_FILE:litetts> serve --model m.pth)

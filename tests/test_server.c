@@ -26,6 +26,7 @@ static char base[64];
 static char golden[1024], lexicons[1024];
 static char data_dir[] = "/tmp/lt-test-server-XXXXXX";
 static char access_log[256];
+static int start_auth_info; /* start() sets auth_info_routes */
 
 typedef struct resp {
     long status;
@@ -163,6 +164,7 @@ static lt_server *start(const char *keys, int queue) {
     c.drain_ms = 5000;
     c.data_dir = data_dir;
     c.access_log = access_log;
+    c.auth_info_routes = start_auth_info;
     lt_err err;
     lt_server *s;
     if (lt_server_start(&c, &s, &err)) fail_msg("%s", err.msg);
@@ -877,6 +879,23 @@ static void test_auth(void **state) {
     request_to(b, "POST", "/dev/phonemize", "{\"text\":\"hi\"}", 13, NULL, 0, &r);
     assert_int_equal(r.status, 401);
     resp_free(&r);
+    lt_server_stop(s);
+    /* auth_info_routes: only /health and /ready stay open */
+    start_auth_info = 1;
+    s = start("sekret", 4);
+    start_auth_info = 0;
+    snprintf(b, sizeof b, "http://127.0.0.1:%d", lt_server_port(s));
+    for (size_t i = 0; i < sizeof open_paths / sizeof open_paths[0]; i++) {
+        memset(&r, 0, sizeof r);
+        request_to(b, "GET", open_paths[i], NULL, 0, NULL, 0, &r);
+        long want = i < 2 ? 200 : 401;
+        if (r.status != want) fail_msg("%s without a key, auth_info_routes: %ld, wanted %ld", open_paths[i], r.status, want);
+        resp_free(&r);
+        memset(&r, 0, sizeof r);
+        request_to(b, "GET", open_paths[i], NULL, 0, "Bearer sekret", 0, &r);
+        assert_int_equal(r.status, 200);
+        resp_free(&r);
+    }
     lt_server_stop(s);
 }
 

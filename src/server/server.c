@@ -294,6 +294,9 @@ int lt_server_start(const lt_server_config *c, lt_server **out, lt_err *err) {
         return lt_fail(err, "serve: cannot start %d worker threads", c->workers);
     }
     memcpy(s->routes, routes, sizeof routes);
+    if (c->auth_info_routes)
+        for (size_t i = 0; i < N_ROUTES; i++)
+            if (strcmp(s->routes[i].pattern, "/health") && strcmp(s->routes[i].pattern, "/ready")) s->routes[i].open = 0;
     for (size_t i = 0; i < N_ROUTES; i++)
         if (!strcmp(s->routes[i].pattern, "/v1/voices") && !strcmp(s->routes[i].method, "POST"))
             s->routes[i].max_body = s->cfg.max_voice_upload / 3 * 4 + 8 + (64u << 10); /* base64 + the JSON around it */

@@ -21,6 +21,8 @@ typedef struct lt_server_config {
     size_t max_input;        /* characters of `input`, default 4096 */
     size_t max_body;         /* bytes, default 1 MiB */
     const char *api_keys;    /* comma-separated; NULL/"" = no auth */
+    int auth_info_routes;    /* with keys: the voice/model lists, /v1/test and /metrics need one too
+                                (/health and /ready stay open) */
     double rate_limit;       /* requests per second per API key or client address; 0 = off */
     double rate_burst;       /* bucket size; 0 = 2 × rate_limit */
     int drain_ms;            /* graceful stop: in-flight requests get this long, default 10000 */
