@@ -42,6 +42,46 @@ static uint32_t u8get(const char *s, size_t *len) {
     return c;
 }
 
+/* Length of the strictly valid UTF-8 sequence at s (no overlongs, surrogates
+ * or code points past U+10FFFF), 0 when the byte starts none. */
+static size_t u8valid(const unsigned char *s) {
+    unsigned c = s[0];
+    if (c < 0x80) return 1;
+    size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+    if (!n || c > 0xF4) return 0;
+    uint32_t cp = c & (0x7Fu >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (s[i] & 0x3Fu);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp < 0xE000)) return 0;
+    return n;
+}
+
+/* Copies phonemes from custom pronunciations and user lexicons, which hold
+ * whatever the user wrote: invalid UTF-8 and control characters are dropped
+ * (tabs and newlines become spaces). Returns the bytes written. */
+static size_t clean_copy(char *dst, const char *src) {
+    const unsigned char *s = (const unsigned char *)src;
+    size_t o = 0;
+    while (*s) {
+        size_t l = u8valid(s);
+        if (!l) {
+            s++;
+            continue;
+        }
+        if (l == 1 && (*s < 0x20 || *s == 0x7F)) {
+            if ((*s == '\t' || *s == '\n' || *s == '\r') && o && dst[o - 1] != ' ') dst[o++] = ' ';
+            s++;
+            continue;
+        }
+        memcpy(dst + o, s, l);
+        o += l;
+        s += l;
+    }
+    return o;
+}
+
 static int is_vowel_cp(uint32_t c) {
     switch (c) {
     case 'A': case 'I': case 'O': case 'Q': case 'W': case 'Y': case 'a': case 'i': case 'u':
@@ -1296,11 +1336,14 @@ static int english(lt_g2p *g, const char *text, char **out, lt_err *err) {
     for (size_t i = 0; i < v.n; i++) {
         const char *s = v.t[i].ps ? v.t[i].ps : "";
         if (*s) {
+            size_t at = o;
             if (pending_space && o) res[o++] = ' ';
-            size_t l = strlen(s);
-            memcpy(res + o, s, l);
-            o += l;
-            pending_space = 0;
+            size_t l = clean_copy(res + o, s);
+            if (l) {
+                o += l;
+                pending_space = 0;
+            } else
+                o = at; /* nothing left of it */
         }
         if (v.t[i].ws) pending_space = 1;
     }

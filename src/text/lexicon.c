@@ -390,6 +390,9 @@ int lt_lexicon_load_dir(lt_lexicon *lx, const char *dir, lt_err *err) {
     return 0;
 }
 
+/* Moves a parsed scratch table into the user table (later entries win). */
+static int merge_user(lt_lexicon *lx, lt_dict *tmp, const char *name, lt_err *err);
+
 int lt_lexicon_load_user(lt_lexicon *lx, const char *path, lt_err *err) {
     /* Parse into a scratch table first so a bad file changes nothing. */
     lt_dict tmp;
@@ -398,7 +401,40 @@ int lt_lexicon_load_user(lt_lexicon *lx, const char *path, lt_err *err) {
         dict_free(&tmp);
         return -1;
     }
+    return merge_user(lx, &tmp, path, err);
+}
+
+int lt_lexicon_load_user_mem(lt_lexicon *lx, const char *json, size_t n, const char *name, lt_err *err) {
+    if (!name) name = "user lexicon";
+    char *buf = malloc(n + 1);
+    if (!buf) return lt_fail(err, "%s: out of memory", name);
+    memcpy(buf, json, n);
+    buf[n] = 0;
+    lt_dict tmp;
+    memset(&tmp, 0, sizeof tmp);
+    if (dict_keep(&tmp, buf)) {
+        free(buf);
+        return lt_fail(err, "%s: out of memory", name);
+    }
+    if (parse_into(&tmp, buf, n, name, err)) {
+        dict_free(&tmp);
+        return -1;
+    }
+    return merge_user(lx, &tmp, name, err);
+}
+
+static int merge_user(lt_lexicon *lx, lt_dict *tmp_, const char *path, lt_err *err) {
+    lt_dict tmp = *tmp_;
     lt_dict *u = &lx->d[LT_LEX_USER];
+    /* the text buffers first: entries moved into u point into them */
+    size_t kept = 0;
+    while (kept < tmp.nbufs && !dict_keep(u, tmp.bufs[kept])) kept++;
+    if (kept < tmp.nbufs) {
+        for (size_t i = 0; i < kept; i++) tmp.bufs[i] = NULL; /* owned by u now (free(NULL) below) */
+        dict_free(&tmp);
+        return lt_fail(err, "%s: out of memory", path);
+    }
+    tmp.nbufs = 0;
     for (size_t i = 0; i < tmp.n; i++) {
         if (dict_put(u, tmp.e[i])) {
             dict_free(&tmp);
@@ -406,8 +442,6 @@ int lt_lexicon_load_user(lt_lexicon *lx, const char *path, lt_err *err) {
         }
         tmp.e[i].tags = NULL; /* now owned by u */
     }
-    for (size_t i = 0; i < tmp.nbufs; i++) dict_keep(u, tmp.bufs[i]);
-    tmp.nbufs = 0;
     dict_free(&tmp);
     return 0;
 }

@@ -43,6 +43,9 @@ int lt_lexicon_load_dir(lt_lexicon *lx, const char *dir, lt_err *err);
  * gold and silver. May be called several times (later files win). */
 int lt_lexicon_load_user(lt_lexicon *lx, const char *path, lt_err *err);
 
+/* The same from memory: n bytes of JSON (no NUL needed); name is used in
+ * error messages (NULL = "user lexicon"). */
+int lt_lexicon_load_user_mem(lt_lexicon *lx, const char *json, size_t n, const char *name, lt_err *err);
 /* Add one user entry (copied). */
 int lt_lexicon_add_user(lt_lexicon *lx, const char *word, const char *phonemes, lt_err *err);
 
