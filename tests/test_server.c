@@ -14,6 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 #include <pthread.h>
+#include <errno.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 
 #include <cmocka.h>
 #include <curl/curl.h>
@@ -27,6 +32,7 @@ static char golden[1024], lexicons[1024];
 static char data_dir[] = "/tmp/lt-test-server-XXXXXX";
 static char access_log[256];
 static int start_auth_info; /* start() sets auth_info_routes */
+static int start_read_timeout; /* start() sets read_timeout_s when > 0 */
 
 typedef struct resp {
     long status;
@@ -165,6 +171,7 @@ static lt_server *start(const char *keys, int queue) {
     c.data_dir = data_dir;
     c.access_log = access_log;
     c.auth_info_routes = start_auth_info;
+    if (start_read_timeout) c.read_timeout_s = start_read_timeout;
     lt_err err;
     lt_server *s;
     if (lt_server_start(&c, &s, &err)) fail_msg("%s", err.msg);
@@ -807,6 +814,126 @@ static void test_request_id_and_access_log(void **state) {
     resp_free(&r);
 }
 
+/* ---------------------------------------------------------------- abuse */
+
+static int connect_to(int port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a)) fail_msg("connect: %s", strerror(errno));
+    struct timeval tv = {10, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    return fd;
+}
+
+/* Send raw bytes, read until the server closes or 10 s pass; returns the
+ * status code of the reply (0 = the server closed without one). */
+static int raw_request(int port, const char *data, size_t len) {
+    int fd = connect_to(port);
+    for (size_t off = 0; off < len;) {
+        ssize_t n = send(fd, data + off, len - off, MSG_NOSIGNAL);
+        if (n <= 0) break; /* the server may hang up on a flood before reading it all */
+        off += (size_t)n;
+    }
+    shutdown(fd, SHUT_WR);
+    char buf[4096];
+    size_t got = 0;
+    ssize_t n;
+    while (got + 1 < sizeof buf && (n = recv(fd, buf + got, sizeof buf - 1 - got, 0)) > 0) got += (size_t)n;
+    buf[got] = 0;
+    close(fd);
+    int status = 0;
+    if (got > 12 && !strncmp(buf, "HTTP/1.", 7)) status = atoi(buf + 9);
+    return status;
+}
+
+static void test_abuse(void **state) {
+    (void)state;
+    const char *S = "/v1/audio/speech";
+    /* nesting: 10,000 levels, and 40 inside a field */
+    size_t depth = 10000;
+    char *deep = malloc(2 * depth + 1);
+    memset(deep, '[', depth);
+    memset(deep + depth, ']', depth);
+    deep[2 * depth] = 0;
+    expect_error("POST", S, deep, 400, NULL);
+    free(deep);
+    char nested[256] = "{\"input\":\"hi\",\"voice\":\"af_sky\",\"x\":";
+    for (int i = 0; i < 40; i++) strcat(nested, "[");
+    for (int i = 0; i < 40; i++) strcat(nested, "]");
+    strcat(nested, "}");
+    expect_error("POST", S, nested, 400, NULL);
+    /* invalid UTF-8 and NUL inside strings */
+    expect_error("POST", S, "{\"input\":\"caf\xc3\x28 \xff\",\"voice\":\"af_sky\"}", 400, NULL);
+    expect_error("POST", S, "{\"input\":\"a\\u0000b\",\"voice\":\"af_sky\"}", 400, NULL);
+    /* absurd blends and voice names */
+    char *many = malloc(20000);
+    strcpy(many, "{\"input\":\"hi\",\"voice\":\"af_sky");
+    for (int i = 0; i < 1000; i++) strcat(many, "+af_sky");
+    strcat(many, "\"}");
+    expect_error("POST", S, many, 400, "voice");
+    free(many);
+    expect_error("POST", S, "{\"input\":\"hi\",\"voice\":\"af_sky(1e309)+af_bella\"}", 400, "voice");
+    expect_error("POST", S, "{\"input\":\"hi\",\"voice\":\"af_sky(nan)\"}", 400, "voice");
+    expect_error("POST", S, "{\"input\":\"hi\",\"voice\":\"af_sky(-1)\"}", 400, "voice");
+    expect_error("POST", S, "{\"input\":\"hi\",\"voice\":\"af_sky((2))\"}", 400, "voice");
+    expect_error("POST", S, "{\"input\":\"hi\",\"voice\":\"/etc/passwd\"}", 400, "voice");
+    expect_error("POST", S, "{\"input\":\"hi\",\"voice\":\"af_sky\\u0000\"}", 400, NULL);
+    resp r;
+    request("GET", "/v1/voices/..%2F..%2Fetc%2Fpasswd", NULL, &r);
+    assert_true(r.status == 400 || r.status == 404);
+    resp_free(&r);
+    /* not JSON at all */
+    int port = lt_server_port(srv);
+    const char *xml = "POST /v1/audio/speech HTTP/1.1\r\nHost: x\r\nContent-Type: application/xml\r\n"
+                      "Content-Length: 7\r\nConnection: close\r\n\r\n<a></a>";
+    assert_int_equal(raw_request(port, xml, strlen(xml)), 415);
+    /* a header flood: 4,000 headers (far over the 64 KiB a connection may use) */
+    size_t cap = 4000 * 32 + 256, len = 0;
+    char *flood = malloc(cap);
+    len += (size_t)snprintf(flood + len, cap - len, "GET /health HTTP/1.1\r\nHost: x\r\n");
+    for (int i = 0; i < 4000; i++) len += (size_t)snprintf(flood + len, cap - len, "X-Flood-%d: yes\r\n", i);
+    len += (size_t)snprintf(flood + len, cap - len, "\r\n");
+    int st = raw_request(port, flood, len);
+    assert_true(st == 0 || (st >= 400 && st < 500)); /* refused or cut off, never served */
+    free(flood);
+    /* a request line of 100 KB */
+    char *line = malloc(100 * 1024 + 64);
+    len = (size_t)snprintf(line, 64, "GET /");
+    memset(line + len, 'a', 100 * 1024);
+    len += 100 * 1024;
+    len += (size_t)snprintf(line + len, 64, " HTTP/1.1\r\nHost: x\r\n\r\n");
+    st = raw_request(port, line, len);
+    assert_true(st == 0 || (st >= 400 && st < 500));
+    free(line);
+    /* garbage instead of HTTP */
+    assert_true(raw_request(port, "\x16\x03\x01\x02\x00garbage\r\n\r\n", 17) != 200);
+
+    /* a slow client is cut off after read_timeout, and others are served meanwhile */
+    start_read_timeout = 1;
+    lt_server *s = start(NULL, 4);
+    start_read_timeout = 0;
+    int fd = connect_to(lt_server_port(s));
+    const char *partial = "POST /v1/audio/speech HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n{\"inp";
+    assert_true(send(fd, partial, strlen(partial), MSG_NOSIGNAL) > 0);
+    char b[96];
+    snprintf(b, sizeof b, "http://127.0.0.1:%d", lt_server_port(s));
+    memset(&r, 0, sizeof r);
+    request_to(b, "GET", "/health", NULL, 0, NULL, 0, &r);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    char c;
+    ssize_t n = recv(fd, &c, 1, 0); /* blocks until the server hangs up (within the 10 s receive timeout) */
+    assert_true(n == 0 || (n < 0 && errno == ECONNRESET));
+    close(fd);
+    lt_server_stop(s);
+
+    /* and the main server still serves */
+    request("POST", S, "{\"input\":\"Still fine.\",\"voice\":\"af_sky\",\"response_format\":\"wav\",\"stream\":false}", &r);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+}
+
 static long abandoned(void) {
     resp r;
     request("GET", "/ready", NULL, &r);
@@ -951,7 +1078,8 @@ int main(void) {
         cmocka_unit_test(test_errors),             cmocka_unit_test(test_queue_full_503),
         cmocka_unit_test(test_client_disconnect),
         cmocka_unit_test(test_first_chunk_priority),
-        cmocka_unit_test(test_request_id_and_access_log),  cmocka_unit_test(test_auth),
+        cmocka_unit_test(test_request_id_and_access_log),
+        cmocka_unit_test(test_abuse),  cmocka_unit_test(test_auth),
         cmocka_unit_test(test_cors_preflight),     cmocka_unit_test(test_graceful_stop),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -35,6 +35,8 @@ static void usage(FILE *f) {
             "  --queue N           requests admitted beyond the workers before 503 (default 16)\n"
             "  --max-input N       characters of `input` (default 4096)\n"
             "  --max-body BYTES    request body limit (default 1048576)\n"
+            "  --read-timeout S    close a connection idle this long (slow clients; default 30)\n"
+            "  --max-connections N open connections at once (default 512)\n"
             "  --api-key KEY       require `Authorization: Bearer KEY` (repeatable; also $LITETTS_API_KEYS,\n"
             "                      comma-separated); /health, /ready, /v1/models, /v1/audio/models,\n"
             "                      /v1/audio/voices, /v1/test and /metrics stay open unless --auth-info-routes\n"
@@ -78,7 +80,8 @@ static const flag_map FLAGS[] = {
     {"model", "model", NULL},          {"model-config", "model_config", NULL}, {"voices", "voices", NULL},
     {"lexicon-dir", "lexicon_dir", NULL}, {"host", "host", NULL},            {"port", "port", NULL},
     {"threads", "http_threads", NULL}, {"workers", "workers", NULL},         {"queue", "queue", NULL},
-    {"max-input", "max_input", NULL},  {"max-body", "max_body", NULL},       {"api-key", "api_keys", NULL},
+    {"max-input", "max_input", NULL},  {"max-body", "max_body", NULL},
+    {"read-timeout", "read_timeout", NULL}, {"max-connections", "max_connections", NULL},       {"api-key", "api_keys", NULL},
     {"auth-info-routes", "auth_info_routes", "1"}, {"drain-seconds", "drain_seconds", NULL},
     {"quiet", "quiet", "1"},           {"data-dir", "data_dir", NULL},       {"voice-cache", "voice_cache", NULL},
     {"preload", "preload", NULL},      {"max-blend-terms", "max_blend_terms", NULL},

@@ -22,6 +22,7 @@
 
 #define LT_HTTP_MAX_PARAMS 4
 #define LT_HTTP_MAX_HEADERS 8
+#define LT_HTTP_MAX_JSON_DEPTH 32
 
 struct lt_http {
     struct MHD_Daemon *d;
@@ -360,11 +361,35 @@ static void assign_id(lt_http_req *r) {
     snprintf(r->id, sizeof r->id, "%016llx", (unsigned long long)x);
 }
 
+/* The deepest [ / { nesting of a JSON text, outside strings. */
+static int json_depth(const char *p, size_t n) {
+    int depth = 0, max = 0, in_str = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+        if (in_str) {
+            if (c == '\\') i++;
+            else if (c == '"') in_str = 0;
+        } else if (c == '"') {
+            in_str = 1;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max) max = depth;
+        } else if (c == ']' || c == '}') {
+            depth--;
+        }
+    }
+    return max;
+}
+
 json_t *lt_http_json_body(lt_http_req *r) {
     const char *ct = lt_http_header(r, "Content-Type");
     if (ct && !strstr(ct, "json") && !strstr(ct, "text/plain") && !strstr(ct, "x-www-form-urlencoded")) {
         lt_http_reply_error(r, 415, NULL, "unsupported_media_type",
                             "the request body must be JSON (Content-Type: application/json), got '%s'", ct);
+        return NULL;
+    }
+    if (json_depth(r->body ? r->body : "", r->body_len) > LT_HTTP_MAX_JSON_DEPTH) {
+        lt_http_reply_error(r, 400, NULL, "invalid_json", "the request body nests deeper than %d levels",
+                            LT_HTTP_MAX_JSON_DEPTH);
         return NULL;
     }
     json_error_t je;

@@ -46,6 +46,8 @@ void lt_server_config_default(lt_server_config *c) {
     c->queue_size = 16;
     c->max_input = 4096;
     c->max_body = 1u << 20;
+    c->read_timeout_s = 30;
+    c->max_connections = 512;
     c->drain_ms = 10000;
     c->voice_cache = 64;
     c->max_blend_terms = 8;
@@ -302,7 +304,8 @@ int lt_server_start(const lt_server_config *c, lt_server **out, lt_err *err) {
             s->routes[i].max_body = s->cfg.max_voice_upload / 3 * 4 + 8 + (64u << 10); /* base64 + the JSON around it */
     lt_http_config hc = {
         .host = s->cfg.host, .port = c->port, .threads = c->http_threads, .max_body = c->max_body,
-        .stream_buffer = 4u << 20, .connection_timeout = 60, .max_connections = 512,
+        .stream_buffer = 4u << 20, .connection_timeout = (unsigned)c->read_timeout_s,
+        .max_connections = (unsigned)c->max_connections,
         .routes = s->routes, .n_routes = (int)N_ROUTES, .ud = s,
         .auth = s->auth ? lt_auth_check : NULL, .auth_ud = s->auth, .on_reply = on_reply, .on_complete = on_complete,
         .admit = s->ratelimit ? admit : NULL, .admit_ud = s->ratelimit,

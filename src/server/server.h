@@ -20,6 +20,8 @@ typedef struct lt_server_config {
     int queue_size;          /* requests waiting beyond the workers, default 16 */
     size_t max_input;        /* characters of `input`, default 4096 */
     size_t max_body;         /* bytes, default 1 MiB */
+    int read_timeout_s;      /* a connection idle this long is closed (slow clients), default 30 */
+    int max_connections;     /* open connections at once, default 512 */
     const char *api_keys;    /* comma-separated; NULL/"" = no auth */
     int auth_info_routes;    /* with keys: the voice/model lists, /v1/test and /metrics need one too
                                 (/health and /ready stay open) */

@@ -35,6 +35,8 @@ static const setting TABLE[] = {
     {"queue", T_INT, OFF(queue_size), 0, 4096, "requests admitted beyond the workers before 503"},
     {"max_input", T_SIZE, OFF(max_input), 1, 1e7, "characters of `input`"},
     {"max_body", T_SIZE, OFF(max_body), 64, 1e9, "request body limit in bytes"},
+    {"read_timeout", T_INT, OFF(read_timeout_s), 1, 3600, "seconds a connection may sit idle (slow clients)"},
+    {"max_connections", T_INT, OFF(max_connections), 1, 100000, "open connections at once"},
     {"api_keys", T_LIST, OFF(api_keys), 0, 0, "accepted API keys, comma-separated (none = no auth)"},
     {"auth_info_routes", T_BOOL, OFF(auth_info_routes), 0, 1,
      "with API keys, also require one on the voice and model lists and /v1/test (health, ready stay open)"},
