@@ -134,24 +134,111 @@ static redisReply *command(lt_redis *r, const char *fmt, ...) {
     return rep;
 }
 
+/* a checksummed value: 1 and *data when whole, 0 when absent, damaged or over max */
+static int unframe(const redisReply *rep, size_t max, uint8_t **data, size_t *len) {
+    if (rep->type != REDIS_REPLY_STRING || rep->len < 32 || (size_t)rep->len > max) return 0;
+    size_t n = rep->len - 32;
+    uint8_t digest[32];
+    lt_sha256_ctx h;
+    lt_sha256_init(&h);
+    lt_sha256_update(&h, rep->str + 32, n);
+    lt_sha256_final(&h, digest);
+    if (memcmp(digest, rep->str, 32) || !(*data = malloc(n ? n : 1))) return 0;
+    memcpy(*data, rep->str + 32, n);
+    *len = n;
+    return 1;
+}
+
 int lt_redis_get(lt_redis *r, const char *key, uint8_t **data, size_t *len) {
     pthread_mutex_lock(&r->lock);
     redisReply *rep = command(r, "GET %s", key);
+    int rc = rep ? unframe(rep, (size_t)-1, data, len) : -1;
+    if (rep) freeReplyObject(rep);
+    pthread_mutex_unlock(&r->lock);
+    return rc;
+}
+
+int lt_redis_get_max(lt_redis *r, const char *key, size_t max, uint8_t **data, size_t *len) {
+    if (max < 32) return 0;
+    pthread_mutex_lock(&r->lock);
+    /* GETRANGE reads at most max + 1 bytes: enough to tell an oversized value */
+    char end[32];
+    snprintf(end, sizeof end, "%zu", max);
+    redisReply *rep = command(r, "GETRANGE %s 0 %s", key, end);
+    int rc = rep ? unframe(rep, max, data, len) : -1;
+    if (rep) freeReplyObject(rep);
+    pthread_mutex_unlock(&r->lock);
+    return rc;
+}
+
+int lt_redis_get_int(lt_redis *r, const char *key, long long *value) {
+    pthread_mutex_lock(&r->lock);
+    redisReply *rep = command(r, "GET %s", key);
+    *value = 0;
+    if (rep && rep->type == REDIS_REPLY_STRING) *value = strtoll(rep->str, NULL, 10);
     int rc = rep ? 0 : -1;
-    if (rep && rep->type == REDIS_REPLY_STRING && rep->len >= 32) {
-        size_t n = rep->len - 32;
-        uint8_t digest[32];
-        lt_sha256_ctx h;
-        lt_sha256_init(&h);
-        lt_sha256_update(&h, rep->str + 32, n);
-        lt_sha256_final(&h, digest);
-        if (!memcmp(digest, rep->str, 32) && (*data = malloc(n ? n : 1))) {
-            memcpy(*data, rep->str + 32, n);
-            *len = n;
-            rc = 1;
+    if (rep) freeReplyObject(rep);
+    pthread_mutex_unlock(&r->lock);
+    return rc;
+}
+
+int lt_redis_hgetall(lt_redis *r, const char *key, char ***pairs, int *count) {
+    *pairs = NULL;
+    *count = 0;
+    pthread_mutex_lock(&r->lock);
+    redisReply *rep = command(r, "HGETALL %s", key);
+    int rc = rep ? 0 : -1;
+    if (rep && rep->type == REDIS_REPLY_ARRAY && rep->elements >= 2) {
+        size_t n = rep->elements / 2;
+        char **p = calloc(2 * n, sizeof *p);
+        if (!p) rc = -1;
+        for (size_t i = 0; p && i < 2 * n; i++) {
+            const redisReply *e = rep->element[i];
+            p[i] = e->type == REDIS_REPLY_STRING ? strndup(e->str, e->len) : strdup("");
+            if (!p[i]) {
+                lt_redis_keys_free(p, (int)i);
+                p = NULL;
+                rc = -1;
+            }
+        }
+        if (p) {
+            *pairs = p;
+            *count = (int)n;
         }
     }
     if (rep) freeReplyObject(rep);
+    pthread_mutex_unlock(&r->lock);
+    return rc;
+}
+
+int lt_redis_multi(lt_redis *r, int n, const lt_redis_cmd *cmds) {
+    pthread_mutex_lock(&r->lock);
+    redisReply *rep = command(r, "MULTI");
+    int rc = rep ? 0 : -1;
+    if (rep) freeReplyObject(rep);
+    for (int i = 0; i < n && rc == 0; i++) {
+        size_t len[6];
+        const char *argv[6];
+        int argc = cmds[i].argc < 6 ? cmds[i].argc : 6;
+        for (int k = 0; k < argc; k++) {
+            argv[k] = cmds[i].argv[k];
+            len[k] = cmds[i].len[k] ? cmds[i].len[k] : strlen(argv[k]);
+        }
+        redisContext *c = conn(r);
+        rep = c ? redisCommandArgv(c, argc, argv, len) : NULL;
+        if (!rep) {
+            if (c) down(r, c->errstr[0] ? c->errstr : "no reply");
+            rc = -1;
+        } else {
+            if (rep->type == REDIS_REPLY_ERROR) rc = -1; /* not queued: discard them all */
+            freeReplyObject(rep);
+        }
+    }
+    if (r->c) {
+        rep = command(r, rc == 0 ? "EXEC" : "DISCARD");
+        if (!rep || (rc == 0 && rep->type != REDIS_REPLY_ARRAY)) rc = -1; /* EXEC: nil = aborted */
+        if (rep) freeReplyObject(rep);
+    }
     pthread_mutex_unlock(&r->lock);
     return rc;
 }

@@ -38,4 +38,24 @@ int lt_redis_keys(lt_redis *r, const char *prefix, char ***keys, int *count);
 void lt_redis_keys_free(char **keys, int count);
 int lt_redis_available(lt_redis *r);
 
+/* ---- for the shared voice catalog (voice/shared_voices.h) ---- */
+/* Like lt_redis_get, but a value longer than max bytes (checksum included)
+ * is refused without being read whole: 0, as for a damaged value. */
+int lt_redis_get_max(lt_redis *r, const char *key, size_t max, uint8_t **data, size_t *len);
+/* The integer value of a key (0 when absent or not a number); 0 or -1 unavailable. */
+int lt_redis_get_int(lt_redis *r, const char *key, long long *value);
+/* HGETALL: *pairs is field, value, field, value... (2 × *count malloc'd
+ * strings; free with lt_redis_keys_free(pairs, 2 * count)). -1 unavailable. */
+int lt_redis_hgetall(lt_redis *r, const char *key, char ***pairs, int *count);
+
+/* One command of a transaction: up to 6 arguments, each with its length
+ * (0 = strlen). */
+typedef struct lt_redis_cmd {
+    int argc;
+    const char *argv[6];
+    size_t len[6];
+} lt_redis_cmd;
+/* The commands as one MULTI/EXEC transaction: 0 all done, -1 unavailable or refused. */
+int lt_redis_multi(lt_redis *r, int n, const lt_redis_cmd *cmds);
+
 #endif

@@ -13,6 +13,7 @@
 #include "core/sha256.h"
 #include "voice/blend.h"
 #include "voice/catalog.h"
+#include "voice/shared_voices.h"
 #include "voice/store.h"
 
 struct lt_voice_ref {
@@ -31,7 +32,8 @@ struct lt_voices {
     lt_voice_catalog cat;
     double last_refresh;
     lt_voice_store *store;
-    lt_stored_voice *saved; /* sorted by name */
+    lt_shared_voices *shared; /* NULL = no Redis */
+    lt_stored_voice *saved; /* sorted by name: local and shared, see reload_saved */
     int n_saved;
     lt_voice_ref *head, *tail; /* most recently used first */
     int n_cached;
@@ -97,7 +99,10 @@ static void evict(lt_voices *v) {
 
 /* ---------------------------------------------------------------- catalog and saved names */
 
+static void sync_shared(lt_voices *v, int force);
+
 static void refresh(lt_voices *v) { /* mu held */
+    sync_shared(v, 0);
     double t = now_s();
     if (t - v->last_refresh < 1.0) return;
     v->last_refresh = t;
@@ -107,15 +112,96 @@ static void refresh(lt_voices *v) { /* mu held */
     if (rc == 1) invalidate(v, 0, NULL); /* files may have changed under the same names */
 }
 
-static int reload_saved(lt_voices *v, lt_err *err) { /* mu held */
+static const lt_stored_voice *find_in(const lt_stored_voice *l, int n, const char *name) {
+    for (int i = 0; i < n; i++)
+        if (!strcmp(l[i].name, name)) return &l[i];
+    return NULL;
+}
+
+static int by_name(const void *a, const void *b) {
+    return strcmp(((const lt_stored_voice *)a)->name, ((const lt_stored_voice *)b)->name);
+}
+
+/* Drop the packs of saved voices that changed, came or went (mu held). */
+static void invalidate_changed(lt_voices *v, const lt_stored_voice *nl, int nn) {
+    int any = 0;
+    for (int i = 0; i < v->n_saved; i++) {
+        const lt_stored_voice *o = &v->saved[i], *n = find_in(nl, nn, o->name);
+        if (!n || n->shared != o->shared || n->created != o->created || strcmp(n->etag, o->etag) ||
+            strcmp(n->file, o->file)) {
+            invalidate(v, 2, o->name);
+            any = 1;
+        }
+    }
+    for (int i = 0; i < nn; i++)
+        if (!find_in(v->saved, v->n_saved, nl[i].name)) {
+            invalidate(v, 2, nl[i].name); /* it may shadow a built-in */
+            any = 1;
+        }
+    if (any) invalidate(v, 1, NULL);
+}
+
+/* A local voice Redis lacks (saved while it was away, or Redis lost it): publish it. */
+static void publish_local(lt_voices *v, const lt_stored_voice *m) {
+    lt_voice_pack p;
+    lt_err e;
+    lt_stored_voice meta;
+    if (lt_voice_store_get(v->store, m->name, &meta, &p, &e) == 0) {
+        lt_shared_voices_publish(v->shared, &meta, &p);
+        lt_voice_pack_free(&p);
+    }
+}
+
+/* The saved voices (mu held): the local store's, merged with Redis's view
+ * when it answers. A name Redis has is served from Redis (its version is the
+ * newest save anywhere); a local voice it lacks stays, and is published,
+ * unless a tombstone at least as new as it says another replica deleted it
+ * (then it is deleted here too). */
+static int reload_saved(lt_voices *v, lt_err *err) {
     if (!v->store) return 0;
     lt_stored_voice *list = NULL;
     int n = 0;
     if (lt_voice_store_list(v->store, &list, &n, err)) return -1;
+    const lt_stored_voice *sv;
+    int ns;
+    if (v->shared && lt_shared_voices_view(v->shared, &sv, &ns)) {
+        lt_stored_voice *all = malloc(sizeof *all * (size_t)(n + ns + 1));
+        if (!all) {
+            free(list);
+            return lt_fail(err, "out of memory");
+        }
+        int m = 0;
+        for (int i = 0; i < ns; i++) all[m++] = sv[i];
+        for (int i = 0; i < n; i++) {
+            if (find_in(sv, ns, list[i].name)) continue;
+            int64_t when;
+            int t = lt_shared_voices_deleted_at(v->shared, list[i].name, &when);
+            if (t == 1 && when >= list[i].created) {
+                lt_err e2;
+                if (lt_voice_store_delete(v->store, list[i].name, &e2) < 0 && !v->o.quiet)
+                    fprintf(stderr, "litetts serve: voices: %s\n", e2.msg);
+                continue;
+            }
+            if (t >= 0) publish_local(v, &list[i]);
+            all[m++] = list[i];
+        }
+        qsort(all, (size_t)m, sizeof *all, by_name);
+        free(list);
+        list = all;
+        n = m;
+    }
+    invalidate_changed(v, list, n);
     free(v->saved);
     v->saved = list;
     v->n_saved = n;
     return 0;
+}
+
+/* Poll Redis's change counter; rebuild the saved list when something changed (mu held). */
+static void sync_shared(lt_voices *v, int force) {
+    if (!v->shared || !lt_shared_voices_refresh(v->shared, force)) return;
+    lt_err e;
+    if (reload_saved(v, &e) && !v->o.quiet) fprintf(stderr, "litetts serve: voices: %s\n", e.msg);
 }
 
 static const lt_stored_voice *saved_find(const lt_voices *v, const char *name) {
@@ -155,6 +241,7 @@ int lt_voices_open(const lt_voices_opts *o, lt_voices **out, lt_err *err) {
     snprintf(v->dir, sizeof v->dir, "%s", o->dir);
     v->o.dir = v->dir;
     v->o.data_dir = NULL;
+    v->o.redis_url = NULL;
     if (v->o.cache_count < 0) v->o.cache_count = 64;
     if (v->o.max_blend_terms < 1 || v->o.max_blend_terms > LT_BLEND_MAX_TERMS) v->o.max_blend_terms = 8;
     if (lt_voice_catalog_scan(v->dir, o->quiet, &v->cat, err)) {
@@ -165,6 +252,13 @@ int lt_voices_open(const lt_voices_opts *o, lt_voices **out, lt_err *err) {
     v->last_refresh = now_s();
     if (o->data_dir && *o->data_dir) {
         v->store = lt_voice_store_open(o->data_dir, err);
+        if (v->store && o->redis_url && *o->redis_url) {
+            if (!(v->shared = lt_shared_voices_open(o->redis_url, o->width, o->quiet, err))) {
+                lt_voices_free(v);
+                return -1;
+            }
+            lt_shared_voices_refresh(v->shared, 1);
+        }
         if (!v->store || reload_saved(v, err)) {
             lt_voices_free(v);
             return -1;
@@ -189,6 +283,7 @@ void lt_voices_free(lt_voices *v) {
     }
     lt_voice_catalog_free(&v->cat);
     lt_voice_store_close(v->store);
+    lt_shared_voices_close(v->shared);
     free(v->saved);
     pthread_mutex_destroy(&v->mu);
     free(v);
@@ -288,8 +383,15 @@ static int load_pack(lt_voices *v, const char *key, int depth, lt_voice_pack *ou
         if (rc == 0) snprintf(out->name, sizeof out->name, "%s", key);
         return rc;
     }
-    if (v->store && saved_find(v, key)) {
+    const lt_stored_voice *sv = v->store ? saved_find(v, key) : NULL;
+    if (sv) {
         lt_stored_voice meta;
+        lt_err e2;
+        if (sv->shared) { /* validated again: Redis may have changed since it was listed */
+            if (lt_shared_voices_fetch(v->shared, key, &meta, out, err) == 0) return 0;
+            if (lt_voice_store_get(v->store, key, &meta, out, &e2) == 0) return 0; /* our own copy */
+            return -1;
+        }
         int rc = lt_voice_store_get(v->store, key, &meta, out, err);
         if (rc == 1) return lt_fail(err, "unknown voice '%s'", key);
         return rc;
@@ -422,6 +524,7 @@ static json_t *saved_json(const lt_voices *v, const lt_stored_voice *sv) {
     json_object_set_new(o, "rows", json_integer(sv->rows));
     json_object_set_new(o, "width", json_integer(sv->width));
     json_object_set_new(o, "replaces_builtin", json_boolean(lt_voice_catalog_find(&v->cat, sv->name) != NULL));
+    if (v->shared) json_object_set_new(o, "shared", json_boolean(sv->shared));
     return o;
 }
 
@@ -449,6 +552,7 @@ json_t *lt_voices_json(lt_voices *v) {
 
 json_t *lt_voices_saved_json(lt_voices *v, const char *name) {
     pthread_mutex_lock(&v->mu);
+    sync_shared(v, 0);
     const lt_stored_voice *sv = saved_find(v, name);
     json_t *o = sv ? saved_json(v, sv) : NULL;
     pthread_mutex_unlock(&v->mu);
@@ -457,6 +561,7 @@ json_t *lt_voices_saved_json(lt_voices *v, const char *name) {
 
 json_t *lt_voices_saved_list_json(lt_voices *v) {
     pthread_mutex_lock(&v->mu);
+    sync_shared(v, 0);
     json_t *arr = json_array();
     for (int i = 0; i < v->n_saved; i++) json_array_append_new(arr, saved_json(v, &v->saved[i]));
     pthread_mutex_unlock(&v->mu);
@@ -485,6 +590,11 @@ int lt_voices_save(lt_voices *v, const char *name, const lt_voice_pack *pack, co
     } else {
         status = existed ? 200 : 201;
         lt_err e2;
+        lt_stored_voice meta;
+        if (v->shared && lt_voice_store_get(v->store, name, &meta, NULL, &e2) == 0) {
+            lt_shared_voices_publish(v->shared, &meta, pack); /* Redis away: published when it is back */
+            lt_shared_voices_refresh(v->shared, 1);
+        }
         if (reload_saved(v, &e2) && !v->o.quiet) fprintf(stderr, "litetts serve: voices: %s\n", e2.msg);
         invalidate(v, 2, name);
         invalidate(v, 1, NULL);
@@ -497,7 +607,15 @@ int lt_voices_delete(lt_voices *v, const char *name, lt_err *err) {
     if (!v->store) return 1;
     if (!lt_voice_name_valid(name)) return 1;
     pthread_mutex_lock(&v->mu);
+    sync_shared(v, 0);
+    const lt_stored_voice *sv = saved_find(v, name);
+    int in_shared = sv && sv->shared;
     int rc = lt_voice_store_delete(v->store, name, err);
+    if (v->shared && (rc == 0 || in_shared)) {
+        lt_shared_voices_delete(v->shared, name, (int64_t)time(NULL)); /* Redis away: replayed when it is back */
+        lt_shared_voices_refresh(v->shared, 1);
+        if (rc == 1) rc = 0;
+    }
     if (rc == 0) {
         lt_err e2;
         if (reload_saved(v, &e2) && !v->o.quiet) fprintf(stderr, "litetts serve: voices: %s\n", e2.msg);

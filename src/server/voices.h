@@ -10,7 +10,15 @@
  * A voice string a request sends is first resolved to its canonical form
  * (a catalog or saved name; "alloy" → the one xx_alloy; a blend rewritten as
  * name(weight)+… with every term resolved); packs are then acquired by that
- * form and released after use (an evicted pack lives until released). */
+ * form and released after use (an evicted pack lives until released).
+ *
+ * With redis_url, saved voices are shared across replicas: a save is
+ * published to Redis as well, a delete removed there (with a tombstone), and
+ * every lookup polls Redis's change counter first (one GET, short timeout).
+ * While Redis answers, its voices are listed and served (validated like an
+ * upload; its version wins over this replica's copy of a name), next to the
+ * local voices it lacks (published when seen; dropped when a tombstone says
+ * another replica deleted them). While it does not, the local store alone. */
 #ifndef LT_SERVER_VOICES_H
 #define LT_SERVER_VOICES_H
 
@@ -34,6 +42,7 @@ typedef struct lt_voices_opts {
     int max_blend_terms;   /* default 8 */
     int raw_weights;       /* blends use raw weights (no normalisation) */
     const char *data_dir;  /* saved voices in <data_dir>/voices.db + voices/; NULL = none */
+    const char *redis_url; /* saved voices also shared through Redis (voice/shared_voices.h); needs data_dir */
     int quiet;
 } lt_voices_opts;
 

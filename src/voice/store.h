@@ -25,6 +25,8 @@ typedef struct lt_stored_voice {
     int rows, width;
     int64_t created;      /* unix seconds */
     char file[256];       /* this version's pack file under <data>/voices */
+    char etag[65];        /* shared copies (voice/shared_voices.h): SHA-256 hex of the Redis record */
+    int shared;           /* 1: served from Redis (another replica's save or the newer version), 0: local */
 } lt_stored_voice;
 
 lt_voice_store *lt_voice_store_open(const char *data_dir, lt_err *err);
