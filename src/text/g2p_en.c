@@ -1124,7 +1124,7 @@ static void guess_tag(const lt_g2p *g, const toks *v, size_t i, char *tag) {
     char w[64], p[64], n[64], tmp[64];
     lower_copy(w, sizeof w, t->text);
     long pi = (long)i - 1;
-    while (pi >= 0 && v->t[pi].kind != T_PUNCT && in_list(nb(v, pi, tmp, sizeof tmp), SKIP_ADV)) pi--;
+    while (pi >= 0 && (long)i - pi <= 8 && v->t[pi].kind != T_PUNCT && in_list(nb(v, pi, tmp, sizeof tmp), SKIP_ADV)) pi--;
     nb(v, pi, p, sizeof p);
     nb(v, (long)i + 1, n, sizeof n);
     int at_start = sentence_start(v, i);
@@ -1158,8 +1158,13 @@ static void guess_tag(const lt_g2p *g, const toks *v, size_t i, char *tag) {
         return (void)strcpy(tag, content ? "JJ" : "NN");
     }
     if (in_list(p, PREPS)) return (void)strcpy(tag, "NN");
+    /* past-tense cues in this sentence, at most CUE_SPAN tokens either side
+     * (bounded so that a long text without full stops stays linear) */
     int past = 0;
-    for (size_t k = 0; k < v->n; k++) {
+    enum { CUE_SPAN = 64 };
+    size_t k0 = i;
+    while (k0 > 0 && i - k0 < CUE_SPAN && !(v->t[k0 - 1].kind == T_PUNCT && strchr(".!?", v->t[k0 - 1].text[0]))) k0--;
+    for (size_t k = k0; k < v->n && k <= i + CUE_SPAN; k++) {
         if (v->t[k].kind == T_PUNCT) {
             if (k > i && strchr(".!?", v->t[k].text[0])) break;
             if (k < i && strchr(".!?", v->t[k].text[0])) past = 0;
