@@ -934,6 +934,82 @@ static void test_abuse(void **state) {
     resp_free(&r);
 }
 
+/* ---------------------------------------------------------------- load */
+
+typedef struct load_client {
+    pthread_t t;
+    const char *base;
+    int index, ok, failures;
+    char what[256];
+} load_client;
+
+static void *load_main(void *a) {
+    load_client *c = a;
+    static const char *formats[] = {"wav", "pcm", "mp3", "opus", "flac"};
+    for (int k = 0; k < 3; k++) {
+        int kind = (c->index + k) % 3; /* 0 whole file, 1 stream, 2 SSE */
+        const char *fmt = formats[(c->index + k) % 5];
+        char body[512];
+        snprintf(body, sizeof body,
+                 "{\"input\":\"Client %d asks question %d. It has two sentences, so it streams in pieces.\","
+                 "\"voice\":\"%s\",\"response_format\":\"%s\",\"stream\":%s%s}",
+                 c->index, k, c->index % 2 ? "af_sky" : "af_bella", fmt, kind ? "true" : "false",
+                 kind == 2 ? ",\"stream_format\":\"sse\"" : "");
+        resp r;
+        memset(&r, 0, sizeof r);
+        request_to(c->base, "POST", "/v1/audio/speech", body, strlen(body), NULL, 0, &r);
+        int good = r.status == 200 && r.len > 100;
+        if (good && kind == 2) good = strstr((char *)r.body, "speech.audio.done") != NULL;
+        else if (good && !strcmp(fmt, "wav")) good = !memcmp(r.body, "RIFF", 4);
+        else if (good && !strcmp(fmt, "opus")) good = !memcmp(r.body, "OggS", 4);
+        else if (good && !strcmp(fmt, "flac")) good = !memcmp(r.body, "fLaC", 4);
+        else if (good && !strcmp(fmt, "pcm")) good = r.len % 2 == 0;
+        if (good) c->ok++;
+        else if (!c->failures++)
+            snprintf(c->what, sizeof c->what, "client %d request %d (%s, kind %d): status %ld, %zu bytes", c->index, k,
+                     fmt, kind, r.status, r.len);
+        resp_free(&r);
+    }
+    return NULL;
+}
+
+/* 12 clients at once, 3 requests each, streamed and whole, every format:
+ * all answered, all well formed, nothing left running afterwards. */
+static void test_load(void **state) {
+    (void)state;
+    lt_server *s = start(NULL, 16);
+    char b[64];
+    snprintf(b, sizeof b, "http://127.0.0.1:%d", lt_server_port(s));
+    load_client c[12];
+    memset(c, 0, sizeof c);
+    for (int i = 0; i < 12; i++) {
+        c[i].base = b;
+        c[i].index = i;
+        pthread_create(&c[i].t, NULL, load_main, &c[i]);
+    }
+    int ok = 0;
+    for (int i = 0; i < 12; i++) {
+        pthread_join(c[i].t, NULL);
+        if (c[i].failures) fail_msg("%s", c[i].what);
+        ok += c[i].ok;
+    }
+    assert_int_equal(ok, 36);
+    assert_int_equal(lt_server_waiting(s), 0);
+    resp r;
+    memset(&r, 0, sizeof r);
+    request_to(b, "GET", "/metrics", NULL, 0, NULL, 0, &r);
+    for (int i = 0; i < 200 && !strstr((char *)r.body, "litetts_active_streams 0"); i++) {
+        resp_free(&r);
+        usleep(10000);
+        memset(&r, 0, sizeof r);
+        request_to(b, "GET", "/metrics", NULL, 0, NULL, 0, &r);
+    }
+    assert_non_null(strstr((char *)r.body, "litetts_active_streams 0"));
+    assert_non_null(strstr((char *)r.body, "litetts_jobs_running 0"));
+    resp_free(&r);
+    lt_server_stop(s);
+}
+
 static long abandoned(void) {
     resp r;
     request("GET", "/ready", NULL, &r);
@@ -1079,7 +1155,8 @@ int main(void) {
         cmocka_unit_test(test_client_disconnect),
         cmocka_unit_test(test_first_chunk_priority),
         cmocka_unit_test(test_request_id_and_access_log),
-        cmocka_unit_test(test_abuse),  cmocka_unit_test(test_auth),
+        cmocka_unit_test(test_abuse),
+        cmocka_unit_test(test_load),  cmocka_unit_test(test_auth),
         cmocka_unit_test(test_cors_preflight),     cmocka_unit_test(test_graceful_stop),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
