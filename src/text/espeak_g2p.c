@@ -305,6 +305,150 @@ static int next_cp(const cpv *v, int i) {
 }
 static int is_last(const cpv *v, int i) { return next_cp(v, i) < 0; }
 
+/* ---- context rules ---------------------------------------------------------
+ * Rewrites of one phoneme in its neighbourhood, applied after the rules of
+ * refine_en below, in table order; each rule sees the word as the previous
+ * rule left it and rewrites every match at once. Fields, all UTF-8:
+ *   l2, l1  the phonemes two and one before ("" any, "#" word edge,
+ *           "V" a vowel, "C" anything else);
+ *   h, s    the phoneme and its stress ("" any, "0" unstressed, "ˈ", "ˌ");
+ *   r1, r2  the phonemes after, as l2/l1; r1 may carry a stress prefix
+ *           ("0ɪ" an unstressed ɪ, "ˌɪ" a secondary-stressed one);
+ *   t       the replacement ("" deletes the phoneme with its stress mark).
+ * The table (espeak_en_rules.h) was found on misaki's gold lexicon with the
+ * hold-outs of bench/g2p_per.c removed: each rule is a sound pattern, not a
+ * word, and fixes many more words than it breaks. */
+typedef struct ctx_rule {
+    const char *l2, *l1, *h, *s, *r1, *r2, *t;
+} ctx_rule;
+#include "text/espeak_en_rules.h"
+
+typedef struct ptok {
+    uint32_t c, st; /* code point; stress mark before it (0 = none) */
+} ptok;
+
+/* a compiled pattern field */
+enum { P_ANY, P_EDGE, P_VOWEL, P_CONS, P_SYM, P_SYM_ST };
+typedef struct pfield {
+    int kind;
+    uint32_t c, st;
+} pfield;
+typedef struct crule {
+    pfield l2, l1, r1, r2;
+    uint32_t h, t; /* t = 0: delete */
+    int any_st;
+    uint32_t st;
+} crule;
+#define N_CTX_RULES (sizeof CTX_RULES / sizeof CTX_RULES[0])
+static crule g_rules[N_CTX_RULES];
+static pthread_once_t g_rules_once = PTHREAD_ONCE_INIT;
+
+static uint32_t first_cp(const char *s, const char **rest) {
+    const unsigned char *p = (const unsigned char *)s;
+    if (!*p) {
+        if (rest) *rest = s;
+        return 0;
+    }
+    int l = *p < 0x80 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
+    uint32_t c = l == 1 ? *p : l == 2 ? (*p & 0x1Fu) : l == 3 ? (*p & 0x0Fu) : (*p & 0x07u);
+    for (int i = 1; i < l && p[i]; i++) c = (c << 6) | (p[i] & 0x3Fu);
+    if (rest) *rest = (const char *)p + l;
+    return c;
+}
+
+static pfield compile_field(const char *p) {
+    pfield f = {P_ANY, 0, 0};
+    if (!*p) return f;
+    if (!strcmp(p, "#")) f.kind = P_EDGE;
+    else if (!strcmp(p, "V")) f.kind = P_VOWEL;
+    else if (!strcmp(p, "C")) f.kind = P_CONS;
+    else {
+        const char *rest;
+        uint32_t c0 = first_cp(p, &rest);
+        if (c0 == '0' || c0 == U_PRI || c0 == U_SEC) {
+            f.kind = P_SYM_ST;
+            f.st = c0 == '0' ? 0 : c0;
+            f.c = first_cp(rest, NULL);
+        } else {
+            f.kind = P_SYM;
+            f.c = c0;
+        }
+    }
+    return f;
+}
+
+static void compile_rules(void) {
+    for (size_t r = 0; r < N_CTX_RULES; r++) {
+        const ctx_rule *R = &CTX_RULES[r];
+        crule *c = &g_rules[r];
+        c->l2 = compile_field(R->l2);
+        c->l1 = compile_field(R->l1);
+        c->r1 = compile_field(R->r1);
+        c->r2 = compile_field(R->r2);
+        c->h = first_cp(R->h, NULL);
+        c->t = first_cp(R->t, NULL);
+        c->any_st = !*R->s;
+        uint32_t s0 = first_cp(R->s, NULL);
+        c->st = s0 == '0' ? 0 : s0;
+    }
+}
+
+/* does the token at i (out of range = the word edge) fit field f? */
+static int tok_fits(const ptok *t, int n, int i, const pfield *f) {
+    switch (f->kind) {
+    case P_ANY: return 1;
+    case P_EDGE: return i < 0 || i >= n;
+    default: break;
+    }
+    if (i < 0 || i >= n) return 0;
+    switch (f->kind) {
+    case P_VOWEL: return vowel(t[i].c);
+    case P_CONS: return !vowel(t[i].c);
+    case P_SYM: return t[i].c == f->c;
+    default: return t[i].c == f->c && t[i].st == f->st;
+    }
+}
+
+static void apply_ctx_rules(cpv *v) {
+    pthread_once(&g_rules_once, compile_rules);
+    ptok t[MAXCP], o[MAXCP];
+    int n = 0;
+    uint32_t st = 0;
+    for (int i = 0; i < v->n; i++) {
+        if (is_mark(v->c[i])) st = v->c[i];
+        else {
+            t[n].c = v->c[i];
+            t[n].st = st;
+            n++;
+            st = 0;
+        }
+    }
+    for (size_t r = 0; r < N_CTX_RULES; r++) {
+        const crule *R = &g_rules[r];
+        int any = 0;
+        for (int i = 0; i < n && !any; i++) any = t[i].c == R->h;
+        if (!any) continue;
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            int hit = t[i].c == R->h && (R->any_st || t[i].st == R->st) && tok_fits(t, n, i - 2, &R->l2) &&
+                      tok_fits(t, n, i - 1, &R->l1) && tok_fits(t, n, i + 1, &R->r1) && tok_fits(t, n, i + 2, &R->r2);
+            if (!hit) o[m++] = t[i];
+            else if (R->t) {
+                o[m].c = R->t;
+                o[m].st = t[i].st;
+                m++;
+            }
+        }
+        memcpy(t, o, (size_t)m * sizeof t[0]);
+        n = m;
+    }
+    v->n = 0;
+    for (int i = 0; i < n && v->n + 2 <= MAXCP; i++) {
+        if (t[i].st) v->c[v->n++] = t[i].st;
+        v->c[v->n++] = t[i].c;
+    }
+}
+
 static void refine_en(const char *word, int british, char *ps, size_t cap) {
     (void)word;
     cpv v;
@@ -454,6 +598,7 @@ static void refine_en(const char *word, int british, char *ps, size_t cap) {
     /* 9. -ically: espeak-ng's final əkli is əkᵊli */
     if (v.n >= 4 && v.c[v.n - 1] == 'i' && v.c[v.n - 2] == 'l' && v.c[v.n - 3] == 'k' && v.c[v.n - 4] == U_SCHWA)
         cp_ins(&v, v.n - 2, U_SUP_SCHWA);
+    apply_ctx_rules(&v);
     cp_encode(&v, ps, cap);
 }
 
