@@ -4,6 +4,7 @@
 #include "server/server.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -238,6 +239,13 @@ static int admit(void *ud, const char *client, double *retry_after_s) {
 
 int lt_server_start(const lt_server_config *c, lt_server **out, lt_err *err) {
     *out = NULL;
+    /* Memory stays flat under load: every admitted request runs on its own
+     * thread, and glibc would give each thread its own arena that keeps what
+     * a synthesis freed, and would raise its mmap threshold to the largest
+     * buffer freed so far. A fixed 1 MiB threshold returns big activation
+     * buffers to the system at once; two arenas are shared by all threads. */
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
+    mallopt(M_ARENA_MAX, 2);
     if (!c->model_path || !c->voices_dir) return lt_fail(err, "serve: --model and --voices are required");
     if (c->workers < 1 || c->queue_size < 0 || c->http_threads < 1 || c->max_input < 1 || c->max_body < 64)
         return lt_fail(err, "serve: workers, threads, max input and max body must be positive, queue size >= 0");
