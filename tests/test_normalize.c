@@ -577,7 +577,13 @@ static const norm_case french_cases[] = {
 };
 static const norm_case japanese_cases[] = {
     {"\xE6\x9D\xB1\xE4\xBA\xAC 2024", "\xE6\x9D\xB1\xE4\xBA\xAC 2024"},
-    {"A & B", "A & B"},
+    {"A & B", "A \xE3\x81\xA8 B"},
+};
+static const norm_case hindi_cases[] = {
+    {"A & B 25", "A \xE0\xA4\x94\xE0\xA4\xB0 B 25"},
+};
+static const norm_case mandarin_cases[] = {
+    {"A & B 25", "A & B 25"},
 };
 
 static void test_languages(void **state) {
@@ -585,6 +591,8 @@ static void test_languages(void **state) {
     run_table(spanish_cases, sizeof spanish_cases / sizeof spanish_cases[0], 'e');
     run_table(french_cases, sizeof french_cases / sizeof french_cases[0], 'f');
     run_table(japanese_cases, sizeof japanese_cases / sizeof japanese_cases[0], 'j');
+    run_table(hindi_cases, sizeof hindi_cases / sizeof hindi_cases[0], 'h');
+    run_table(mandarin_cases, sizeof mandarin_cases / sizeof mandarin_cases[0], 'z');
     const char *langs = "abefhipjz";
     for (const char *l = langs; *l; l++) {
         char *out = norm("Hello 5 \xF0\x9F\x98\x80 world", *l, LT_NORM_ALL);
@@ -659,6 +667,19 @@ static void test_empty(void **state) {
     assert_int_equal(lt_normalize("x", NULL, NULL, &err), -1);
 }
 
+static void test_custom_pronunciation(void **state) {
+    (void)state;
+    /* misaki's inline forms pass through verbatim (not Markdown links, no number rules inside) */
+    static const norm_case cases[] = {
+        {"[Kokoro](/k\xCB\x88Ok\xC9\x99\xC9\xb9O/) says hi", "[Kokoro](/k\xCB\x88Ok\xC9\x99\xC9\xb9O/) says hi"},
+        {"[5](/f\xCB\x88Iv/) and [read](-1) or [it](+0.5)", "[5](/f\xCB\x88Iv/) and [read](-1) or [it](+0.5)"},
+        {"see [the docs](https://x.org) now", "see the docs now"},
+        {"[a](3) [b](123) [c](/x)", "[a](3) b c"},
+        {"[unbalanced](/x/ and 5", "[unbalanced](/x/ and five"}, /* read as text by the G2P */
+    };
+    run_table(cases, sizeof cases / sizeof cases[0], 'a');
+}
+
 static void test_long_input(void **state) {
     (void)state;
     /* 1 MB of mixed text, a 5,000-character word, a 5,000-digit number, 5,000 opening brackets */
@@ -704,7 +725,7 @@ int main(void) {
         cmocka_unit_test(test_uk),           cmocka_unit_test(test_sentences),    cmocka_unit_test(test_flags_off),
         cmocka_unit_test(test_options_parse), cmocka_unit_test(test_offset_map),  cmocka_unit_test(test_languages),
         cmocka_unit_test(test_utf8),         cmocka_unit_test(test_invalid_utf8), cmocka_unit_test(test_empty),
-        cmocka_unit_test(test_long_input),
+        cmocka_unit_test(test_custom_pronunciation), cmocka_unit_test(test_long_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

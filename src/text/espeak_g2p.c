@@ -684,6 +684,10 @@ int lt_espeak_phonemize_text(char lang, const char *text, char **out, lt_err *er
     while (!rc) {
         size_t plen = 0;
         const char *pm = *p ? punct_at(p, &plen) : NULL;
+        /* 3,5 / 1.000 / 10:30: a separator between digits is part of the number, which espeak-ng reads */
+        if (pm && (*p == ',' || *p == '.' || *p == ':') && p > text && p[-1] >= '0' && p[-1] <= '9' && p[1] >= '0' &&
+            p[1] <= '9')
+            pm = NULL;
         if (*p && !pm) {
             sb_add(&chunk, p, 1);
             p++;

@@ -215,6 +215,12 @@ static size_t utf8_len(unsigned char c) {
 static void scan(lt_nctx *c) {
     size_t i = 0;
     while (i < c->n && !c->out->oom) {
+        size_t pron = lt_custom_pron_end(c->s, c->n, i);
+        if (pron) { /* inline pronunciations reach the G2P as written */
+            for (size_t m = i; m < pron; m++) lt_nb_put(c->out, c->s + m, 1, c->ib[m], c->ie[m], c->keep[m]);
+            i = pron;
+            continue;
+        }
         size_t j = try_rules(c, i);
         if (j > i) {
             /* keep words apart: "5km" -> "five kilometers", "$5and" */

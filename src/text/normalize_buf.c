@@ -81,3 +81,20 @@ void lt_nb_truncate(lt_nbuf *b, size_t len) {
         if (b->s) b->s[len] = 0;
     }
 }
+
+size_t lt_custom_pron_end(const char *s, size_t n, size_t i) {
+    if (i >= n || s[i] != '[') return 0;
+    size_t k = i + 1;
+    while (k < n && s[k] != ']' && s[k] != '[' && s[k] != '\n') k++;
+    if (k == i + 1 || k + 1 >= n || s[k] != ']' || s[k + 1] != '(') return 0;
+    size_t f = k + 2, e = f;
+    while (e < n && s[e] != ')' && s[e] != '\n') e++;
+    if (e >= n || s[e] != ')' || e == f) return 0;
+    if (e - f >= 2 && s[f] == '/' && s[e - 1] == '/') return e + 1;
+    size_t d = f + (s[f] == '+' || s[f] == '-');
+    if (e - d == 3 && !memcmp(s + d, "0.5", 3)) return e + 1;
+    if (d == e || e - d > 2) return 0;
+    for (size_t q = d; q < e; q++)
+        if (s[q] < '0' || s[q] > '9') return 0;
+    return e + 1;
+}

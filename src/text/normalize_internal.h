@@ -49,6 +49,11 @@ typedef struct lt_nctx {
     lt_nbuf *out;
 } lt_nctx;
 
+/* misaki's inline pronunciation at s[i]: "[word](/phonemes/)" or "[word](stress)"
+ * with stress 1, -2, +0.5 ... on one line. Returns the index after its ')',
+ * or 0 when none starts at i. Such spans pass the normaliser verbatim. */
+size_t lt_custom_pron_end(const char *s, size_t n, size_t i);
+
 /* Commit the output written since mark to the cleaned range [i, j). Returns j. */
 size_t lt_nc_done(lt_nctx *c, size_t mark, size_t i, size_t j);
 

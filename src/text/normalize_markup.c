@@ -179,6 +179,12 @@ void lt_norm_markup(const char *s, size_t n, unsigned groups, lt_nbuf *out) {
                 i++;
                 continue;
             }
+            size_t pron = ch == '[' ? lt_custom_pron_end(s, n, i) : 0;
+            if (pron) { /* [word](/phonemes/): for the G2P, not a Markdown link */
+                put_same(&m, i, pron - i);
+                i = pron;
+                continue;
+            }
             if ((ch == '[' || (ch == '!' && i + 1 < n && s[i + 1] == '[')) && m.link_close == (size_t)-1) {
                 size_t o = ch == '!' ? i + 1 : i;
                 size_t e = line_end(&m, o);

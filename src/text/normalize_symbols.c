@@ -3,7 +3,7 @@
  * "degrees", ± -> "plus or minus", × -> "times", ÷ -> "divided by", ≈, ≠,
  * ≤, ≥, ~ before a number -> "about", "5 - 3" -> "five minus three", and
  * "•" bullets dropped. Other Kokoro languages get "&" in their own language
- * and leave the rest to espeak-ng. */
+ * (y, et, e, और, と; Mandarin keeps it) and leave the rest to espeak-ng. */
 #include <string.h>
 
 #include "text/normalize_internal.h"
@@ -30,7 +30,8 @@ static const struct {
 static const struct {
     char lang;
     const char *and_word;
-} ands[] = {{'e', "y"}, {'f', "et"}, {'i', "e"}, {'p', "e"}};
+} ands[] = {{'e', "y"}, {'f', "et"}, {'i', "e"}, {'p', "e"}, {'h', "\xE0\xA4\x94\xE0\xA4\xB0"} /* और */,
+             {'j', "\xE3\x81\xA8"} /* と */};
 
 size_t lt_rule_symbols(lt_nctx *c, size_t i) {
     char ch = c->s[i];
