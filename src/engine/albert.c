@@ -38,17 +38,12 @@ int lt_albert_forward(const lt_kokoro *m, const int64_t *ids, int T, float *h) {
         rc |= lt_linear_apply(&m->k, h, T, k);
         rc |= lt_linear_apply(&m->v, h, T, v);
         for (int hd = 0; hd < NH; hd++) {
-            /* scores [T][T] = q_h · k_hᵀ / √dh, softmax over the last axis (× 1/sum, as PyTorch) */
+            /* scores [T][T] = q_h · k_hᵀ / √dh, softmax over the last axis in PyTorch's order */
             if (lt_matmul_abt(q + hd * dh, H, k + hd * dh, H, T, T, dh, NULL, scores, T)) { free(buf); return -1; }
             for (int i = 0; i < T; i++) {
-                float *r = scores + (int64_t)i * T, mx;
+                float *r = scores + (int64_t)i * T;
                 for (int j = 0; j < T; j++) r[j] /= scale;
-                mx = r[0];
-                float sum = 0;
-                for (int j = 1; j < T; j++) mx = r[j] > mx ? r[j] : mx;
-                for (int j = 0; j < T; j++) sum += (r[j] = expf(r[j] - mx));
-                float inv = 1.0f / sum;
-                for (int j = 0; j < T; j++) r[j] *= inv;
+                lt_pt_softmax_row(r, T);
             }
             /* ctx_h = P · v_h, via v_hᵀ [dh][T] (a is used as scratch: it is rewritten below) */
             for (int j = 0; j < T; j++)

@@ -60,44 +60,101 @@ void lt_conv_transpose1d_depthwise(const float *x, int c, int tin, const float *
 
 /* Normalisations round the way PyTorch 1.13's CPU kernels do, because the
  * golden data is PyTorch's float32 result (float64 is *further* from it):
- *   LayerNorm:    y = (x·rstd + (−rstd·mean))·γ + β
- *   InstanceNorm: α = invstd, β₀ = −mean·α, y = x·α + β₀   (batch-norm path)
- * Statistics are accumulated in double. */
-static void moments(const float *x, int64_t n, int64_t stride, float *mean_out, double *var_out) {
-    double mean = 0, var = 0;
-    for (int64_t i = 0; i < n; i++) mean += x[i * stride];
-    mean /= (double)n;
-    for (int64_t i = 0; i < n; i++) {
-        double d = x[i * stride] - mean;
-        var += d * d;
+ *   LayerNorm:    moments by pt_moments (below), rstd = 1/sqrtf(var + eps),
+ *                 y = fma(fma(x, rstd, −rstd·mean), γ, β)   (the kernel's
+ *                 (x·scale + bias)·γ + β, contracted by the compiler; without
+ *                 γ/β only the inner fma) — bit-exact against the golden
+ *                 AdaLayerNorm and ALBERT tensors.
+ *   InstanceNorm: α = invstd, β₀ = −mean·α, y = x·α + β₀   (batch-norm path,
+ *                 statistics accumulated in double; see row_stats). */
+
+/* PyTorch's RowwiseMoments (aten/src/ATen/native/cpu/moments_utils.h) for
+ * 8-lane vectors, in float, no fused operations: per lane a Welford pass over
+ * chunks of 16 vectors, chunks merged through a binary cascade, a scalar
+ * Welford pass over the tail, then the 8 lanes merged into it in order.
+ * Returns mean and the biased variance. */
+#define PTM_LANES 8
+#define PTM_CHUNK 16
+typedef struct { int64_t n; float m1[PTM_LANES], m2[PTM_LANES]; } ptm_acc;
+
+static void ptm_merge(const ptm_acc *a, ptm_acc *b) { /* b ← b ∪ a (AddMomentsVec) */
+    int64_t n = b->n + a->n;
+    float c = n == 0 ? 0.0f : (float)a->n / (float)n, nb = (float)b->n;
+    for (int l = 0; l < PTM_LANES; l++) {
+        float d = a->m1[l] - b->m1[l];
+        b->m1[l] += c * d;
+        b->m2[l] += a->m2[l] + ((d * d) * c) * nb;
     }
-    *mean_out = (float)mean;
-    *var_out = var / (double)n;
+    b->n = n;
+}
+
+static void pt_moments(const float *x, int64_t N, int64_t stride, float *mean_out, float *var_out) {
+    int64_t n = N / PTM_LANES, chunks = (n + PTM_CHUNK - 1) / PTM_CHUNK;
+    int depth = 0;
+    while (((int64_t)1 << depth) < chunks) depth++;
+    ptm_acc stk[64], cur;
+    memset(stk, 0, sizeof(ptm_acc) * (size_t)(depth > 0 ? depth : 1));
+    for (int64_t i = 0; i < chunks; i++) {
+        const float *xp = x + i * PTM_CHUNK * PTM_LANES * stride;
+        int64_t m0 = n - i * PTM_CHUNK < PTM_CHUNK ? n - i * PTM_CHUNK : PTM_CHUNK;
+        memset(&cur, 0, sizeof cur);
+        cur.n = m0;
+        for (int64_t j = 0; j < m0; j++) {
+            float cj = 1.0f / (float)(j + 1);
+            for (int l = 0; l < PTM_LANES; l++) {
+                float v = xp[(j * PTM_LANES + l) * stride], d = v - cur.m1[l];
+                cur.m1[l] += d * cj;
+                cur.m2[l] += d * (v - cur.m1[l]);
+            }
+        }
+        ptm_merge(&cur, &stk[0]);
+        int64_t mask = i + 1;
+        for (int j = 1; j < depth && (mask & 1) == 0; j++) {
+            ptm_merge(&stk[j - 1], &stk[j]);
+            memset(&stk[j - 1], 0, sizeof stk[0]);
+            mask >>= 1;
+        }
+    }
+    for (int i = 1; i < depth; i++) ptm_merge(&stk[i], &stk[0]);
+    int64_t m0 = 0;
+    float m1 = 0.0f, m2 = 0.0f;
+    for (int64_t i = n * PTM_LANES; i < N; i++) {
+        float v = x[i * stride], d = v - m1;
+        ++m0;
+        m1 += d / (float)m0;
+        m2 += d * (v - m1);
+    }
+    for (int l = 0; l < PTM_LANES; l++) { /* AddMoments(n, lane l) */
+        int64_t nn = m0 + n;
+        float c = nn == 0 ? 0.0f : (float)n / (float)nn, d = stk[0].m1[l] - m1;
+        m1 += c * d;
+        m2 += stk[0].m2[l] + ((d * d) * c) * (float)m0;
+        m0 = nn;
+    }
+    *mean_out = m1;
+    *var_out = m2 / (float)N;
+}
+
+static inline float ln_apply(float x, float rstd, float bias, const float *gamma, const float *beta, int c) {
+    float y = fmaf(x, rstd, bias);
+    return gamma ? fmaf(y, gamma[c], beta[c]) : y;
 }
 
 void lt_layer_norm_rows(float *x, int T, int C, const float *gamma, const float *beta, float eps) {
     for (int t = 0; t < T; t++) {
-        float *r = x + (int64_t)t * C, mean;
-        double var;
-        moments(r, C, 1, &mean, &var);
-        float rstd = 1.0f / sqrtf((float)var + eps), bias = -rstd * mean;
-        if (gamma)
-            for (int c = 0; c < C; c++) r[c] = (r[c] * rstd + bias) * gamma[c] + beta[c];
-        else
-            for (int c = 0; c < C; c++) r[c] = r[c] * rstd + bias;
+        float *r = x + (int64_t)t * C, mean, var;
+        pt_moments(r, C, 1, &mean, &var);
+        float rstd = 1.0f / sqrtf(var + eps), bias = -rstd * mean;
+        for (int c = 0; c < C; c++) r[c] = ln_apply(r[c], rstd, bias, gamma, beta, c);
     }
 }
 
 void lt_layer_norm_channels(float *x, int C, int T, const float *gamma, const float *beta, float eps) {
     for (int t = 0; t < T; t++) {
-        float mean;
-        double var;
-        moments(x + t, C, T, &mean, &var);
-        float rstd = 1.0f / sqrtf((float)var + eps), bias = -rstd * mean;
-        for (int c = 0; c < C; c++) {
-            float *v = &x[(int64_t)c * T + t];
-            *v = gamma ? (*v * rstd + bias) * gamma[c] + beta[c] : *v * rstd + bias;
-        }
+        float mean, var;
+        pt_moments(x + t, C, T, &mean, &var);
+        float rstd = 1.0f / sqrtf(var + eps), bias = -rstd * mean;
+        for (int c = 0; c < C; c++) x[(int64_t)c * T + t] = ln_apply(x[(int64_t)c * T + t], rstd, bias, gamma, beta, c);
     }
 }
 
@@ -268,9 +325,15 @@ void lt_add_inplace(float *y, const float *x, int64_t n) {
 
 void lt_gelu_new(float *x, int64_t n) {
     const float k = 0.7978845608028654f; /* sqrt(2/pi) */
-    for (int64_t i = 0; i < n; i++) {
-        float v = x[i];
-        float cube = (v * v) * v; /* torch.pow(x, 3.0), then the products in HF's order */
-        x[i] = (0.5f * v) * (1.0f + tanhf(k * (v + 0.044715f * cube)));
+    float t[256];
+    for (int64_t i0 = 0; i0 < n; i0 += 256) {
+        int m = n - i0 < 256 ? (int)(n - i0) : 256;
+        for (int i = 0; i < m; i++) {
+            float v = x[i0 + i];
+            float cube = (v * v) * v; /* torch.pow(x, 3.0), then the products in HF's order */
+            t[i] = k * (v + 0.044715f * cube);
+        }
+        lt_pt_tanh(t, t, m); /* torch.tanh: SLEEF's rounding */
+        for (int i = 0; i < m; i++) x[i0 + i] = (0.5f * x[i0 + i]) * (1.0f + t[i]);
     }
 }

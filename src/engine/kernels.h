@@ -33,7 +33,8 @@ int lt_conv_transpose1d(const float *x, int cin, int tin, const float *w, const 
 void lt_conv_transpose1d_depthwise(const float *x, int c, int tin, const float *w, const float *b, int k,
                                    int stride, int pad, float *y, int tout);
 
-/* LayerNorm over each row of x[T][C] (in place); gamma/beta may be NULL. */
+/* LayerNorm over each row of x[T][C] (in place); gamma/beta may be NULL. Rounds as PyTorch's CPU
+ * kernel: float Welford moments over 8 lanes (kernels.c), y = fma(fma(x, rstd, −rstd·mean), γ, β). */
 void lt_layer_norm_rows(float *x, int T, int C, const float *gamma, const float *beta, float eps);
 /* LayerNorm over channels at each time step of channel-major x[C][T] (in place). */
 void lt_layer_norm_channels(float *x, int C, int T, const float *gamma, const float *beta, float eps);
@@ -44,6 +45,17 @@ void lt_adain(float *x, int C, int T, const float *gb);
 void lt_adain_snake(float *x, int C, int T, const float *gb, const float *alpha);
 /* AdaLayerNorm on rows x[T][C]: layer norm without affine, then (1 + gamma)·x̂ + beta. */
 void lt_ada_layer_norm_rows(float *x, int T, int C, const float *gb, float eps);
+
+/* exp, tanh and sigmoid rounded as PyTorch 1.13's vectorised CPU kernels round them (SLEEF's 1-ulp
+ * algorithms with FMA; kernels_sleef.c). y may equal x. sigmoid(x) = 1 / (exp(0 − x) + 1). */
+float lt_pt_expf(float x);
+float lt_pt_tanhf(float x);
+void lt_pt_exp(float *y, const float *x, int64_t n);
+void lt_pt_tanh(float *y, const float *x, int64_t n);
+void lt_pt_sigmoid(float *y, const float *x, int64_t n);
+/* softmax of one row in place, PyTorch's last-dim order: e = exp(x − max); sum over 8 lanes, lanes
+ * added as a tree; x = e · (1/sum). */
+void lt_pt_softmax_row(float *x, int n);
 
 void lt_leaky_relu(float *x, int64_t n, float slope);
 /* Snake on channel-major x[C][T]: x + (1/α_c)·sin²(α_c·x) (sin² from a few-ulp polynomial). */

@@ -177,8 +177,6 @@ void lt_linear_rows(const float *x, int T, int in, const float *w, const float *
         }
 }
 
-static float sigmoidf(float x) { return 1.0f / (1.0f + expf(-x)); }
-
 typedef struct lstm_job {
     const ordered_isa *isa;
     const float *x;
@@ -208,13 +206,13 @@ static void lstm_dir(void *ctx, int dir, int thread) {
         const float *xg = gates + (int64_t)t * G;
         for (int r = 0; r < G; r++) g[r] += xg[r];
         float *out = j->y + (int64_t)t * 2 * H + dir * H;
-        for (int r = 0; r < H; r++) {
-            float ig = sigmoidf(g[r]), fg = sigmoidf(g[H + r]);
-            float gg = tanhf(g[2 * H + r]), og = sigmoidf(g[3 * H + r]);
-            c[r] = fg * c[r] + ig * gg;
-            h[r] = og * tanhf(c[r]);
-            out[r] = h[r];
-        }
+        /* torch.sigmoid / torch.tanh round as SLEEF (kernels_sleef.c): bit-exact LSTMs */
+        lt_pt_sigmoid(g, g, 2 * (int64_t)H);
+        lt_pt_tanh(g + 2 * H, g + 2 * H, H);
+        lt_pt_sigmoid(g + 3 * H, g + 3 * H, H);
+        for (int r = 0; r < H; r++) c[r] = g[H + r] * c[r] + g[r] * g[2 * H + r];
+        lt_pt_tanh(out, c, H);
+        for (int r = 0; r < H; r++) h[r] = out[r] = g[3 * H + r] * out[r];
     }
     j->rc[dir] = 0;
 }
