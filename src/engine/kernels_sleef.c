@@ -14,7 +14,9 @@
 #include "engine/kernels.h"
 
 /* rintf, fmaf and the division never set errno here; saying so lets the loops vectorise */
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("no-math-errno")
+#endif
 
 #include <math.h>
 #include <stdint.h>

@@ -2,6 +2,7 @@
  * JSON settings file, then as one environment value of every kind. */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
