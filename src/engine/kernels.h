@@ -71,4 +71,13 @@ int lt_lstm_bidirectional(const float *x, int T, int in, int H, const float *con
                           const float *const w_hh[2], const float *const b_ih[2],
                           const float *const b_hh[2], float *y);
 
+/* Conv1d, stride 1, channel-major, with Q8_0 weights w [cout][cin·k] (kernels_q8.c; cin·k a multiple of
+ * 32, else -1): on AVX-512 VNNI the activations are quantised to 8 bits with one scale per output column
+ * (max |x| over its receptive field / 127) and multiplied in integers; otherwise the weights are widened
+ * for this call and lt_conv1d runs. tout = tin + 2·pad − dil·(k−1); b may be NULL. */
+int lt_conv1d_q8_0(const float *x, int cin, int tin, const void *w, const float *b, int cout, int k, int pad,
+                   int dil, float *y);
+/* 1 when lt_conv1d_q8_0 takes the 8-bit integer path on this CPU (after LITETTS_CPU_DISABLE), else 0. */
+int lt_conv1d_q8_0_int8(void);
+
 #endif
