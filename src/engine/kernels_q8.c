@@ -56,33 +56,30 @@ static inline int32_t load_i32(const uint8_t *p) {
 }
 
 /* One register block: y[r][j] for r < nco, j < ncols (≤ COLS).
- *   xq   [G][ldq][4] u8 columns (G = 8·nb), starting at this block's column
- *   w    COB row pointers into the Q8_0 weights (rows past nco repeat a valid row)
- *   ds   COB row pointers to the f32 block scales [nb]
- *   corr [COB] offset correction, sc [COLS] column scales s[t] */
-TGT static void q8_block(const uint8_t *xq, int64_t ldq, const uint8_t *const *w, const float *const *ds, int nb,
-                         const float *corr, const float *sc, const float *bias, int nco, float *y, int64_t ldy,
-                         int ncols) {
+ *   xq   [G][COLS][4] u8: this column tile's quantised columns (G = 8·nb)
+ *   wp   [nb][8][COB] int32: the co-block's weights, 4 int8 per dword (i = 4·(8b + m) + 0..3)
+ *   ds   [nb][COB] f32 block scales; corr [COB] offset corrections; sc [COLS] column scales s[t] */
+TGT static void q8_block(const uint8_t *xq, const int32_t *wp, const float *ds, int nb, const float *corr,
+                         const float *sc, const float *bias, int nco, float *y, int64_t ldy, int ncols) {
     __m512 af[COB][TV];
     _Pragma("GCC unroll 8") for (int r = 0; r < COB; r++) _Pragma("GCC unroll 4") for (int v = 0; v < TV; v++)
         af[r][v] = _mm512_setzero_ps();
-    for (int b = 0; b < nb; b++) {
+    for (int b = 0; b < nb; b++, xq += 8 * COLS * 4, wp += 8 * COB, ds += COB) {
         __m512i ai[COB][TV];
         _Pragma("GCC unroll 8") for (int r = 0; r < COB; r++) _Pragma("GCC unroll 4") for (int v = 0; v < TV; v++)
             ai[r][v] = _mm512_setzero_si512();
-        const uint8_t *xb = xq + (int64_t)b * 8 * ldq * 4;
         _Pragma("GCC unroll 8") for (int m = 0; m < 8; m++) {
             __m512i xv[TV];
             _Pragma("GCC unroll 4") for (int v = 0; v < TV; v++)
-                xv[v] = _mm512_loadu_si512((const void *)(xb + ((int64_t)m * ldq + 16 * v) * 4));
+                xv[v] = _mm512_loadu_si512((const void *)(xq + (m * COLS + 16 * v) * 4));
             _Pragma("GCC unroll 8") for (int r = 0; r < COB; r++) {
-                __m512i wv = _mm512_set1_epi32(load_i32(w[r] + (int64_t)b * QBB + 2 + 4 * m));
+                __m512i wv = _mm512_set1_epi32(wp[m * COB + r]);
                 _Pragma("GCC unroll 4") for (int v = 0; v < TV; v++)
                     ai[r][v] = _mm512_dpbusd_epi32(ai[r][v], xv[v], wv);
             }
         }
         _Pragma("GCC unroll 8") for (int r = 0; r < COB; r++) {
-            __m512 dv = _mm512_set1_ps(ds[r][b]);
+            __m512 dv = _mm512_set1_ps(ds[r]);
             _Pragma("GCC unroll 4") for (int v = 0; v < TV; v++)
                 af[r][v] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(ai[r][v]), dv, af[r][v]);
         }
@@ -118,8 +115,9 @@ TGT static inline __m512i q8_quad(const float *const p[4], int64_t j, __m512 inv
 }
 
 /* Build the chunk's columns: column scales sc/inv [chp] from the f32 window
- * xc [cin][ldx] (xc[ci][i] = x[ci][t0 − pad + i], zero outside), cm [ldx]
- * scratch, then xq [cin·k/4][chp][4]. chp is a multiple of COLS. */
+ * xc [cin][ldx] (xc[ci][i] = x[ci][t0 − pad + i], zero outside), cm [W]
+ * scratch, then xq [chp/COLS][G][COLS][4] (G = cin·k/4: one contiguous
+ * stream per column tile). chp is a multiple of COLS, W of 16. */
 TGT static void q8_columns(const float *xc, int64_t ldx, int cin, int k, int dil, int chp, int W, float *cm, float *sc,
                            float *inv, uint8_t *xq) {
     /* cm[i] = max_ci |xc[ci][i]| */
@@ -144,9 +142,10 @@ TGT static void q8_columns(const float *xc, int64_t ldx, int cin, int k, int dil
             int i = 4 * g + e, ci = i / k, kk = i % k;
             p[e] = xc + (int64_t)ci * ldx + kk * dil;
         }
-        uint8_t *dst = xq + (int64_t)g * chp * 4;
+        uint8_t *dst = xq + (int64_t)g * COLS * 4;
         for (int j = 0; j < chp; j += 16)
-            _mm512_storeu_si512((void *)(dst + (int64_t)j * 4), q8_quad(p, j, _mm512_loadu_ps(inv + j)));
+            _mm512_storeu_si512((void *)(dst + ((int64_t)(j / COLS) * G * COLS + j % COLS) * 4),
+                                q8_quad(p, j, _mm512_loadu_ps(inv + j)));
     }
 }
 #else
@@ -167,7 +166,8 @@ typedef struct q8_job {
     const float *x, *b;
     const uint8_t *w;
     float *y;
-    float *ds, *corr; /* [cout][nb] block scales, [cout] offset corrections */
+    int32_t *wp;      /* [n_cb][nb][8][COB] packed weights (rows past cout: zero) */
+    float *ds, *corr; /* [n_cb][nb][COB] block scales, [n_cb·COB] offset corrections */
     uint8_t *scratch;
     size_t scratch_bytes;
     int cin, tin, cout, k, pad, dil, tout, nb;
@@ -175,22 +175,30 @@ typedef struct q8_job {
     int64_t ldx;
 } q8_job;
 
-/* Task cb: f32 scales and offset corrections of co-block cb. */
-static void q8_prep_task(void *ctx, int cb, int thread) {
+/* Task cb: pack co-block cb — int8 quadruples, f32 scales, offset corrections. */
+static void q8_pack_task(void *ctx, int cb, int thread) {
     (void)thread;
     const q8_job *j = ctx;
-    for (int co = cb * COB; co < j->cout && co < (cb + 1) * COB; co++) {
-        const uint8_t *row = j->w + (int64_t)co * j->nb * QBB;
-        float *d = j->ds + (int64_t)co * j->nb;
+    int32_t *wp = j->wp + (int64_t)cb * j->nb * 8 * COB;
+    float *ds = j->ds + (int64_t)cb * j->nb * COB;
+    for (int r = 0; r < COB; r++) {
+        int co = cb * COB + r;
         double c = 0.0;
         for (int b = 0; b < j->nb; b++) {
-            const uint8_t *o = row + (int64_t)b * QBB;
-            d[b] = lt_f16_to_f32((uint16_t)(o[0] | (o[1] << 8)));
-            int s = 0;
-            for (int i = 0; i < QB; i++) s += (int8_t)o[2 + i];
-            c += (double)d[b] * s;
+            if (co >= j->cout) {
+                ds[b * COB + r] = 0.0f;
+                for (int m = 0; m < 8; m++) wp[(b * 8 + m) * COB + r] = 0;
+                continue;
+            }
+            const uint8_t *o = j->w + ((int64_t)co * j->nb + b) * QBB;
+            float d = lt_f16_to_f32((uint16_t)(o[0] | (o[1] << 8)));
+            int sum = 0;
+            for (int i = 0; i < QB; i++) sum += (int8_t)o[2 + i];
+            for (int m = 0; m < 8; m++) memcpy(&wp[(b * 8 + m) * COB + r], o + 2 + 4 * m, 4);
+            ds[b * COB + r] = d;
+            c += (double)d * sum;
         }
-        j->corr[co] = (float)(128.0 * c);
+        j->corr[cb * COB + r] = (float)(128.0 * c);
     }
 }
 
@@ -201,34 +209,36 @@ static void q8_task(void *ctx, int t, int thread) {
     int t0 = ch * j->chunk, nt = j->tout - t0 < j->chunk ? j->tout - t0 : j->chunk;
     int cb0 = g * j->cb_per_group, cb1 = cb0 + j->cb_per_group < j->n_cb ? cb0 + j->cb_per_group : j->n_cb;
     if (cb0 >= cb1) return;
-    int chp = (nt + COLS - 1) / COLS * COLS, W = chp + (j->k - 1) * j->dil;
+    int chp = (nt + COLS - 1) / COLS * COLS, W = chp + (j->k - 1) * j->dil, Wp = (W + 15) / 16 * 16;
     /* per-thread scratch: xc [cin][ldx] f32 | cm [ldx] | sc, inv [chunk] | xq [cin·k][chunk] u8 */
     float *xc = (float *)(j->scratch + (size_t)thread * j->scratch_bytes);
     float *cm = xc + (int64_t)j->cin * j->ldx, *sc = cm + j->ldx, *inv = sc + j->chunk;
     uint8_t *xq = (uint8_t *)(inv + j->chunk);
-    int src0 = t0 - j->pad, lo = src0 < 0 ? -src0 : 0, hi = j->tin - src0 < W ? j->tin - src0 : W;
-    if (hi < lo) hi = lo;
-    int Wp = (W + 15) / 16 * 16; /* q8_columns reads whole vectors */
-    for (int ci = 0; ci < j->cin; ci++) {
-        float *d = xc + (int64_t)ci * j->ldx;
-        if (lo > 0) memset(d, 0, sizeof(float) * (size_t)lo);
-        if (hi > lo) memcpy(d + lo, j->x + (int64_t)ci * j->tin + (src0 + lo), sizeof(float) * (size_t)(hi - lo));
-        if (hi < Wp) memset(d + hi, 0, sizeof(float) * (size_t)(Wp - hi));
+    int src0 = t0 - j->pad;
+    const float *xw = j->x + src0; /* the window in place when it needs no padding */
+    int64_t ldx = j->tin;
+    if (src0 < 0 || (int64_t)src0 + Wp > j->tin) { /* xc[ci][i] = x[ci][src0 + i], zero outside [0, tin) */
+        int lo = src0 < 0 ? -src0 : 0, hi = j->tin - src0 < Wp ? j->tin - src0 : Wp;
+        if (hi < lo) hi = lo;
+        for (int ci = 0; ci < j->cin; ci++) {
+            float *d = xc + (int64_t)ci * j->ldx;
+            if (lo > 0) memset(d, 0, sizeof(float) * (size_t)lo);
+            if (hi > lo) memcpy(d + lo, j->x + (int64_t)ci * j->tin + (src0 + lo), sizeof(float) * (size_t)(hi - lo));
+            if (hi < Wp) memset(d + hi, 0, sizeof(float) * (size_t)(Wp - hi));
+        }
+        xw = xc;
+        ldx = j->ldx;
     }
-    q8_columns(xc, j->ldx, j->cin, j->k, j->dil, chp, Wp, cm, sc, inv, xq);
+    q8_columns(xw, ldx, j->cin, j->k, j->dil, chp, Wp, cm, sc, inv, xq);
+    int64_t tile = (int64_t)j->cin * j->k * COLS; /* bytes of one column tile */
     for (int cb = cb0; cb < cb1; cb++) {
         int co0 = cb * COB, nco = j->cout - co0 < COB ? j->cout - co0 : COB;
-        const uint8_t *wr[COB];
-        const float *dr[COB];
-        for (int r = 0; r < COB; r++) {
-            int co = co0 + (r < nco ? r : nco - 1);
-            wr[r] = j->w + (int64_t)co * j->nb * QBB;
-            dr[r] = j->ds + (int64_t)co * j->nb;
-        }
+        const int32_t *wp = j->wp + (int64_t)cb * j->nb * 8 * COB;
+        const float *ds = j->ds + (int64_t)cb * j->nb * COB;
         float *y = j->y + (int64_t)co0 * j->tout + t0;
         for (int j0 = 0; j0 < nt; j0 += COLS)
-            q8_block(xq + (int64_t)j0 * 4, chp, wr, dr, j->nb, j->corr + co0, sc + j0, j->b ? j->b + co0 : NULL,
-                     nco, y + j0, j->tout, nt - j0 < COLS ? nt - j0 : COLS);
+            q8_block(xq + j0 / COLS * tile, wp, ds, j->nb, j->corr + co0, sc + j0, j->b ? j->b + co0 : NULL, nco,
+                     y + j0, j->tout, nt - j0 < COLS ? nt - j0 : COLS);
     }
 }
 #endif
@@ -275,14 +285,16 @@ int lt_conv1d_q8_0(const float *x, int cin, int tin, const void *w, const float 
     j.ldx = ((int64_t)ch + halo + 15) / 16 * 16;
     j.scratch_bytes = sizeof(float) * ((size_t)(cin + 1) * (size_t)j.ldx + 2 * (size_t)ch) + (size_t)cin * k * ch;
     j.scratch_bytes = (j.scratch_bytes + 63) / 64 * 64;
-    size_t head = sizeof(float) * ((size_t)cout * j.nb + (size_t)cout);
+    size_t ncop = (size_t)j.n_cb * COB; /* cout rounded up to whole co-blocks */
+    size_t head = sizeof(int32_t) * ncop * j.nb * 8 + sizeof(float) * (ncop * j.nb + ncop);
     head = (head + 63) / 64 * 64;
     uint8_t *mem = aligned_alloc(64, head + j.scratch_bytes * (size_t)threads);
     if (!mem) return -1;
-    j.ds = (float *)mem;
-    j.corr = j.ds + (size_t)cout * j.nb;
+    j.wp = (int32_t *)mem;
+    j.ds = (float *)(j.wp + ncop * j.nb * 8);
+    j.corr = j.ds + ncop * j.nb;
     j.scratch = mem + head;
-    lt_parallel_for(j.n_cb, q8_prep_task, &j);
+    lt_parallel_for(j.n_cb, q8_pack_task, &j);
     lt_parallel_for(j.n_chunks * j.n_groups, q8_task, &j);
     free(mem);
     return 0;
