@@ -180,12 +180,17 @@ static int sink_word_lines(void *ud, const lt_spoken_word *w) {
     return cancelled(j) || sink_word(ud, w);
 }
 
+static int sink_cancelled(void *ud) {
+    speech_job *j = ud;
+    return cancelled(j) || (j->stream && lt_http_stream_cancelled(j->stream));
+}
+
 static void run_job(void *arg, int worker) {
     speech_job *j = arg;
     lt_server *s = j->s;
     lt_err err = {{0}};
     lt_synth_stats st;
-    lt_synth_sink sink = {.ud = j};
+    lt_synth_sink sink = {.ud = j, .cancelled = sink_cancelled};
     sink.bytes = j->kind == K_STREAM ? sink_stream : j->kind == K_SSE ? sink_sse : sink_buffer;
     sink.word = j->kind == K_CAPTIONED ? sink_word : j->kind == K_CAPTIONED_STREAM ? sink_word_lines : NULL;
     if (s->cache && (j->kind == K_BUFFER || j->kind == K_STREAM || j->kind == K_PRECACHE)) sink.phonemes = sink_phonemes;

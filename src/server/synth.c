@@ -132,7 +132,10 @@ static int on_audio(void *user, const float *x, int64_t n, int chunk) {
     c->st->samples += n;
     if (flush(c)) return 1;
     /* more chunks to come: let a waiting request have the compute slot */
-    if (chunk + 1 < c->n_chunks) lt_jobs_yield();
+    if (chunk + 1 < c->n_chunks) {
+        lt_jobs_yield();
+        if (c->sink->cancelled && c->sink->cancelled(c->sink->ud)) return 1;
+    }
     return 0;
 }
 

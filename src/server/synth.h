@@ -28,6 +28,10 @@ typedef struct lt_synth_sink {
      * phonemes, space-separated), before any synthesis; returning 1 ends the
      * run at once, successfully (the caller answered, e.g. from the cache) */
     int (*phonemes)(void *ud, const char *phonemes);
+    /* may be NULL: 1 when the request should stop (its client left); checked
+     * after waiting for the next chunk's turn, so a listener who hung up
+     * meanwhile costs no further synthesis */
+    int (*cancelled)(void *ud);
     void *ud;
 } lt_synth_sink;
 
