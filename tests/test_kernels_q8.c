@@ -99,24 +99,31 @@ static void test_q8_matches_reference(void **state) {
         int K = s->cin * s->k;
         double worst = 0.0;
         for (int t = 0; t < c.tout; t++) {
-            /* the column's quantisation, as the kernel does it in float */
-            float m = 0.0f;
-            for (int i = 0; i < K; i++) {
-                float v = fabsf(xat(&c, i / s->k, t - s->pad + (i % s->k) * s->dil));
-                if (v > m) m = v;
-            }
-            float inv = m > 0.0f ? 127.0f / m : 0.0f, sc = m / 127.0f;
             for (int co = 0; co < s->cout; co++) {
                 const float *wr = c.wf + (int64_t)co * K;
                 double acc = 0.0, mag = 0.0;
-                for (int i = 0; i < K; i++) {
-                    float xv = xat(&c, i / s->k, t - s->pad + (i % s->k) * s->dil);
-                    double a = int8 ? (double)nearbyintf(xv * inv) : (double)xv;
-                    acc += (double)wr[i] * a;
-                    mag += fabs((double)wr[i]) * (int8 ? fabs(a) + 128.0 : fabs(a));
+                for (int b = 0; b < K / 32; b++) {
+                    /* the column's quantisation per weight block, as the kernel does it in float */
+                    float m = 0.0f, xv[32];
+                    for (int e = 0; e < 32; e++) {
+                        int i = 32 * b + e;
+                        xv[e] = xat(&c, i / s->k, t - s->pad + (i % s->k) * s->dil);
+                        if (fabsf(xv[e]) > m) m = fabsf(xv[e]);
+                    }
+                    float inv = m > 0.0f ? 127.0f / m : 0.0f, sc = m * (1.0f / 127.0f);
+                    for (int e = 0; e < 32; e++) {
+                        double w = wr[32 * b + e];
+                        if (int8) {
+                            double a = (double)nearbyintf(xv[e] * inv);
+                            acc += w * a * sc;
+                            mag += fabs(w) * (fabs(a) + 128.0) * sc;
+                        } else {
+                            acc += w * xv[e];
+                            mag += fabs(w * xv[e]);
+                        }
+                    }
                 }
-                double ref = (int8 ? (double)sc : 1.0) * acc + c.b[co];
-                double scale = (int8 ? (double)sc : 1.0) * mag + fabs((double)c.b[co]);
+                double ref = acc + c.b[co], scale = mag + fabs((double)c.b[co]);
                 double err = fabs((double)y[(int64_t)co * c.tout + t] - ref) / scale;
                 if (err > worst) worst = err;
             }

@@ -7,26 +7,32 @@
  * NULL, y [cout][tout] f32, tout = tin + 2·pad − dil·(k−1).
  *
  * The reduction index is the weight row's own flattening, i = ci·k + kk, so a
- * Q8_0 block is 32 consecutive i and its scale applies to one partial sum:
- *   y[co][t] = s[t] · Σ_b d[co][b] · Σ_{i∈b} q[co][i] · a[i][t] + b[co]
- * with a[i][t] = round(x[ci][t − pad + kk·dil] / s[t]) ∈ [−127, 127] (0
- * outside the input) and s[t] = max |x| over column t's receptive field
- * (cin × k values) / 127: one activation scale per output column, the
- * finest that keeps the integer sum exact. vpdpbusd multiplies unsigned by
- * signed bytes, so the columns hold u = a + 128 and the offset is removed
- * once per output: Σ_b d·Σ q·u = Σ_b d·Σ q·a + corr[co], corr[co] =
- * 128·Σ_b d[co][b]·Σ_{i∈b} q[co][i] (computed per call, with the f32 scales,
- * from the blocks: no f32 or repacked copy of the weights is kept).
+ * Q8_0 block is 32 consecutive i and its scale applies to one partial sum.
+ * The activations are quantised per (output column, weight block):
+ *   y[co][t] = Σ_b d[co][b] · s[b][t] · Σ_{i∈b} q[co][i] · a[i][t] + b[co]
+ *   a[i][t] = round(x[ci][t − pad + kk·dil] · 127/m) ∈ [−127, 127] (0 outside
+ *   the input), s[b][t] = m/127, m = max |x| over the 32 inputs of block b
+ *   for column t — the finest scale that keeps each integer sum exact, and
+ *   immune to a loud channel elsewhere in the receptive field (one scale per
+ *   column over all cin·k inputs measured 2.2 dB worse end to end).
+ * vpdpbusd multiplies unsigned by signed bytes, so the columns hold
+ * u = a + 128, and each block's int32 accumulator starts at −128·Σ_{i∈b} q
+ * instead of 0, which leaves exactly Σ q·a.
  *
- * Work split as kernels_conv.c's direct conv: tasks of (time chunk × group of
- * COB-channel blocks); each task builds its chunk's quantised im2col
- *   xq[g][j][4] = u[4g + 0..3][t0 + j]   (g < cin·k/4, j < chunk, bytes)
- * (one 64-byte vector = 16 columns × 4 reduction steps, vpdpbusd's layout)
- * in per-thread scratch sized to stay in L2, then sweeps register blocks of
- * COB channels × TV·16 columns: int32 accumulators over one block's 8
- * vpdpbusd steps, converted and scaled into f32 accumulators per block.
- * Integer sums are exact (|Σ| ≤ 32·255·128 per block), so the only rounding
- * besides the activation quantisation is the f32 scaling.
+ * Per call the weights of each block of COB = 6 output channels are packed
+ * into dwords wp[cb][b][m][r] = q[cb·6 + r][32b + 4m … + 3] with their f32
+ * scales and offsets (one transient int8 copy, the size of the layer's
+ * blocks: no f32 weights anywhere). Work split as kernels_conv.c's direct
+ * conv: tasks of (time chunk × group of co-blocks); each task builds its
+ * chunk's quantised im2col in per-thread scratch sized to stay in L2,
+ *   xq[tile][b][m][j][4] = u[32b + 4m + 0..3][t0 + 32·tile + j]   (j < 32)
+ *   sq[tile][b][j]       = s[b][t0 + 32·tile + j]
+ * (one 64-byte vector = 16 columns × 4 reduction steps, vpdpbusd's layout;
+ * one contiguous stream per 32-column tile), then sweeps register blocks of
+ * 6 channels × 32 columns: int32 accumulators over one block's 8 vpdpbusd
+ * steps, then af += (f32(acc) · s) · d. Integer sums are exact
+ * (|Σ| ≤ 32·255·128 per block), so the only rounding besides the activation
+ * quantisation is the f32 scaling.
  *
  * Without AVX-512 VNNI (or with LITETTS_CPU_DISABLE=avx512_vnni) the call
  * dequantises the weights for this call only and runs lt_conv1d (f32). */
@@ -47,7 +53,7 @@
 #define COB 6      /* output channels per register block */
 #define TV 2       /* 16-column vectors per register block */
 #define COLS (TV * 16)
-#define TGT __attribute__((target("avx512f,avx512bw,avx512vnni")))
+#define TGT __attribute__((target("avx512f,avx512bw,avx512dq,avx512vnni")))
 
 static inline int32_t load_i32(const uint8_t *p) {
     int32_t v;
@@ -56,18 +62,20 @@ static inline int32_t load_i32(const uint8_t *p) {
 }
 
 /* One register block: y[r][j] for r < nco, j < ncols (≤ COLS).
- *   xq   [G][COLS][4] u8: this column tile's quantised columns (G = 8·nb)
+ *   xq   [nb][8][COLS][4] u8: this column tile's quantised columns, a + 128
+ *   sq   [nb][COLS] f32: their scales s[b][t]
  *   wp   [nb][8][COB] int32: the co-block's weights, 4 int8 per dword (i = 4·(8b + m) + 0..3)
- *   ds   [nb][COB] f32 block scales; corr [COB] offset corrections; sc [COLS] column scales s[t] */
-TGT static void q8_block(const uint8_t *xq, const int32_t *wp, const float *ds, int nb, const float *corr,
-                         const float *sc, const float *bias, int nco, float *y, int64_t ldy, int ncols) {
+ *   nc   [nb][COB] int32: −128·Σ_{i∈b} q (removes the +128 of the columns)
+ *   ds   [nb][COB] f32 weight block scales */
+TGT static void q8_block(const uint8_t *xq, const float *sq, const int32_t *wp, const int32_t *nc, const float *ds,
+                         int nb, const float *bias, int nco, float *y, int64_t ldy, int ncols) {
     __m512 af[COB][TV];
     _Pragma("GCC unroll 8") for (int r = 0; r < COB; r++) _Pragma("GCC unroll 4") for (int v = 0; v < TV; v++)
         af[r][v] = _mm512_setzero_ps();
-    for (int b = 0; b < nb; b++, xq += 8 * COLS * 4, wp += 8 * COB, ds += COB) {
+    for (int b = 0; b < nb; b++, xq += 8 * COLS * 4, sq += COLS, wp += 8 * COB, nc += COB, ds += COB) {
         __m512i ai[COB][TV];
         _Pragma("GCC unroll 8") for (int r = 0; r < COB; r++) _Pragma("GCC unroll 4") for (int v = 0; v < TV; v++)
-            ai[r][v] = _mm512_setzero_si512();
+            ai[r][v] = _mm512_set1_epi32(nc[r]);
         _Pragma("GCC unroll 8") for (int m = 0; m < 8; m++) {
             __m512i xv[TV];
             _Pragma("GCC unroll 4") for (int v = 0; v < TV; v++)
@@ -78,20 +86,20 @@ TGT static void q8_block(const uint8_t *xq, const int32_t *wp, const float *ds, 
                     ai[r][v] = _mm512_dpbusd_epi32(ai[r][v], xv[v], wv);
             }
         }
+        __m512 sv[TV];
+        _Pragma("GCC unroll 4") for (int v = 0; v < TV; v++) sv[v] = _mm512_loadu_ps(sq + 16 * v);
         _Pragma("GCC unroll 8") for (int r = 0; r < COB; r++) {
             __m512 dv = _mm512_set1_ps(ds[r]);
             _Pragma("GCC unroll 4") for (int v = 0; v < TV; v++)
-                af[r][v] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(ai[r][v]), dv, af[r][v]);
+                af[r][v] = _mm512_fmadd_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(ai[r][v]), sv[v]), dv, af[r][v]);
         }
     }
-    __m512 sv[TV];
-    for (int v = 0; v < TV; v++) sv[v] = _mm512_loadu_ps(sc + 16 * v);
     for (int r = 0; r < nco; r++) {
-        __m512 cv = _mm512_set1_ps(corr[r]), bv = _mm512_set1_ps(bias ? bias[r] : 0.0f);
+        __m512 bv = _mm512_set1_ps(bias ? bias[r] : 0.0f);
         float *yr = y + (int64_t)r * ldy;
         float tmp[COLS];
         for (int v = 0; v < TV; v++) {
-            __m512 o = _mm512_fmadd_ps(_mm512_sub_ps(af[r][v], cv), sv[v], bv);
+            __m512 o = _mm512_add_ps(af[r][v], bv);
             if (ncols == COLS) _mm512_storeu_ps(yr + 16 * v, o);
             else _mm512_storeu_ps(tmp + 16 * v, o);
         }
@@ -100,52 +108,56 @@ TGT static void q8_block(const uint8_t *xq, const int32_t *wp, const float *ds, 
     }
 }
 
-/* Quantise 16 columns of 4 reduction rows (f32 rows p[0..3], inverse column
- * scales inv) into one vector of u8 quadruples [16][4]. */
-TGT static inline __m512i q8_quad(const float *const p[4], int64_t j, __m512 inv) {
-    const __m512i lo = _mm512_set1_epi32(0xff);
+/* Quantise 16 columns of 4 reduction rows (f32 rows p[0..3] at column j,
+ * inverse scales inv) into one vector of u8 quadruples [16][4], a + 128 in
+ * each byte: two signed packs leave each 128-bit lane as [row][column]
+ * bytes (4 × 4), a byte shuffle transposes it to [column][row]. */
+TGT static inline __m512i q8_quad(const float *const *p, int64_t j, __m512 inv) {
+    const __m512i tr = _mm512_set4_epi32(0x0f0b0703, 0x0e0a0602, 0x0d090501, 0x0c080400);
     __m512i q0 = _mm512_cvtps_epi32(_mm512_mul_ps(_mm512_loadu_ps(p[0] + j), inv));
     __m512i q1 = _mm512_cvtps_epi32(_mm512_mul_ps(_mm512_loadu_ps(p[1] + j), inv));
     __m512i q2 = _mm512_cvtps_epi32(_mm512_mul_ps(_mm512_loadu_ps(p[2] + j), inv));
     __m512i q3 = _mm512_cvtps_epi32(_mm512_mul_ps(_mm512_loadu_ps(p[3] + j), inv));
-    __m512i d = _mm512_or_si512(_mm512_and_si512(q0, lo), _mm512_slli_epi32(_mm512_and_si512(q1, lo), 8));
-    d = _mm512_or_si512(d, _mm512_slli_epi32(_mm512_and_si512(q2, lo), 16));
-    d = _mm512_or_si512(d, _mm512_slli_epi32(q3, 24));
-    return _mm512_xor_si512(d, _mm512_set1_epi32((int)0x80808080u)); /* a + 128 in each byte */
+    __m512i d = _mm512_packs_epi16(_mm512_packs_epi32(q0, q1), _mm512_packs_epi32(q2, q3));
+    return _mm512_xor_si512(_mm512_shuffle_epi8(d, tr), _mm512_set1_epi8((char)0x80));
 }
 
-/* Build the chunk's columns: column scales sc/inv [chp] from the f32 window
- * xc [cin][ldx] (xc[ci][i] = x[ci][t0 − pad + i], zero outside), cm [W]
- * scratch, then xq [chp/COLS][G][COLS][4] (G = cin·k/4: one contiguous
- * stream per column tile). chp is a multiple of COLS, W of 16. */
-TGT static void q8_columns(const float *xc, int64_t ldx, int cin, int k, int dil, int chp, int W, float *cm, float *sc,
-                           float *inv, uint8_t *xq) {
-    /* cm[i] = max_ci |xc[ci][i]| */
-    for (int i = 0; i < W; i += 16) _mm512_storeu_ps(cm + i, _mm512_setzero_ps());
-    for (int ci = 0; ci < cin; ci++) {
-        const float *r = xc + (int64_t)ci * ldx;
-        for (int i = 0; i < W; i += 16)
-            _mm512_storeu_ps(cm + i, _mm512_max_ps(_mm512_loadu_ps(cm + i),
-                                                   _mm512_abs_ps(_mm512_loadu_ps(r + i))));
-    }
-    /* s[j] = max_kk cm[j + kk·dil] / 127 */
-    for (int j = 0; j < chp; j++) {
-        float m = cm[j];
-        for (int kk = 1; kk < k; kk++) m = cm[j + kk * dil] > m ? cm[j + kk * dil] : m;
-        sc[j] = m / 127.0f;
-        inv[j] = m > 0.0f ? 127.0f / m : 0.0f;
-    }
-    int G = cin * k / 4;
-    for (int g = 0; g < G; g++) {
-        const float *p[4];
-        for (int e = 0; e < 4; e++) {
-            int i = 4 * g + e, ci = i / k, kk = i % k;
+/* Build the chunk's quantised columns from the f32 window xc [cin][ldx]
+ * (xc[ci][i] = x[ci][t0 − pad + i]; zero outside the input):
+ *   for each weight block b (rows i = 32b … 32b + 31, i = ci·k + kk) and column j < chp:
+ *     m = max_i |xc[ci][j + kk·dil]|, s = m·(1/127), a = round(x·(127/m)) (0 when m = 0)
+ *   xq [chp/COLS][nb][8][COLS][4] (one contiguous stream per column tile),
+ *   sq [chp/COLS][nb][COLS] the scales s. chp is a multiple of COLS. */
+TGT static void q8_columns(const float *xc, int64_t ldx, int cin, int k, int dil, int chp, uint8_t *xq, float *sq) {
+    int nb = cin * k / QB;
+    const float *p[QB];
+    int ci = 0, kk = 0; /* row i = ci·k + kk, advanced with i */
+    for (int b = 0; b < nb; b++) {
+        for (int e = 0; e < QB; e++) {
             p[e] = xc + (int64_t)ci * ldx + kk * dil;
+            if (++kk == k) kk = 0, ci++;
         }
-        uint8_t *dst = xq + (int64_t)g * COLS * 4;
-        for (int j = 0; j < chp; j += 16)
-            _mm512_storeu_si512((void *)(dst + ((int64_t)(j / COLS) * G * COLS + j % COLS) * 4),
-                                q8_quad(p, j, _mm512_loadu_ps(inv + j)));
+        for (int j = 0; j < chp; j += COLS) {
+            __m512 m[TV], inv[TV], m4[TV][4]; /* four independent chains per vector */
+            _Pragma("GCC unroll 4") for (int v = 0; v < TV; v++) _Pragma("GCC unroll 4") for (int u = 0; u < 4; u++)
+                m4[v][u] = _mm512_abs_ps(_mm512_loadu_ps(p[u] + j + 16 * v));
+            for (int e = 4; e < QB; e += 4)
+                _Pragma("GCC unroll 4") for (int u = 0; u < 4; u++) _Pragma("GCC unroll 4") for (int v = 0; v < TV; v++)
+                    m4[v][u] = _mm512_range_ps(m4[v][u], _mm512_loadu_ps(p[e + u] + j + 16 * v), 0x0b); /* max |·| */
+            _Pragma("GCC unroll 4") for (int v = 0; v < TV; v++)
+                m[v] = _mm512_max_ps(_mm512_max_ps(m4[v][0], m4[v][1]), _mm512_max_ps(m4[v][2], m4[v][3]));
+            int64_t tile = j / COLS;
+            float *sd = sq + (tile * nb + b) * COLS;
+            _Pragma("GCC unroll 4") for (int v = 0; v < TV; v++) {
+                __mmask16 nz = _mm512_cmp_ps_mask(m[v], _mm512_setzero_ps(), _CMP_GT_OQ);
+                inv[v] = _mm512_maskz_div_ps(nz, _mm512_set1_ps(127.0f), m[v]);
+                _mm512_storeu_ps(sd + 16 * v, _mm512_mul_ps(m[v], _mm512_set1_ps(1.0f / 127.0f)));
+            }
+            uint8_t *dst = xq + (tile * nb + b) * 8 * COLS * 4;
+            for (int g = 0; g < 8; g++)
+                _Pragma("GCC unroll 4") for (int v = 0; v < TV; v++)
+                    _mm512_storeu_si512((void *)(dst + (g * COLS + 16 * v) * 4), q8_quad(p + 4 * g, j + 16 * v, inv[v]));
+        }
     }
 }
 #else
@@ -155,7 +167,7 @@ TGT static void q8_columns(const float *xc, int64_t ldx, int cin, int k, int dil
 int lt_conv1d_q8_0_int8(void) {
 #if LT_HAVE_VNNI_CONV
     const lt_cpu_features *f = lt_cpu_features_get();
-    return f->avx512f && f->avx512bw && f->avx512_vnni;
+    return f->avx512f && f->avx512bw && f->avx512dq && f->avx512_vnni;
 #else
     return 0;
 #endif
@@ -166,8 +178,9 @@ typedef struct q8_job {
     const float *x, *b;
     const uint8_t *w;
     float *y;
-    int32_t *wp;      /* [n_cb][nb][8][COB] packed weights (rows past cout: zero) */
-    float *ds, *corr; /* [n_cb][nb][COB] block scales, [n_cb·COB] offset corrections */
+    int32_t *wp; /* [n_cb][nb][8][COB] packed weights (rows past cout: zero) */
+    int32_t *nc; /* [n_cb][nb][COB] −128·Σ q per block */
+    float *ds;   /* [n_cb][nb][COB] block scales */
     uint8_t *scratch;
     size_t scratch_bytes;
     int cin, tin, cout, k, pad, dil, tout, nb;
@@ -179,26 +192,24 @@ typedef struct q8_job {
 static void q8_pack_task(void *ctx, int cb, int thread) {
     (void)thread;
     const q8_job *j = ctx;
-    int32_t *wp = j->wp + (int64_t)cb * j->nb * 8 * COB;
+    int32_t *wp = j->wp + (int64_t)cb * j->nb * 8 * COB, *nc = j->nc + (int64_t)cb * j->nb * COB;
     float *ds = j->ds + (int64_t)cb * j->nb * COB;
     for (int r = 0; r < COB; r++) {
         int co = cb * COB + r;
-        double c = 0.0;
         for (int b = 0; b < j->nb; b++) {
             if (co >= j->cout) {
                 ds[b * COB + r] = 0.0f;
+                nc[b * COB + r] = 0;
                 for (int m = 0; m < 8; m++) wp[(b * 8 + m) * COB + r] = 0;
                 continue;
             }
             const uint8_t *o = j->w + ((int64_t)co * j->nb + b) * QBB;
-            float d = lt_f16_to_f32((uint16_t)(o[0] | (o[1] << 8)));
             int sum = 0;
             for (int i = 0; i < QB; i++) sum += (int8_t)o[2 + i];
             for (int m = 0; m < 8; m++) memcpy(&wp[(b * 8 + m) * COB + r], o + 2 + 4 * m, 4);
-            ds[b * COB + r] = d;
-            c += (double)d * sum;
+            ds[b * COB + r] = lt_f16_to_f32((uint16_t)(o[0] | (o[1] << 8)));
+            nc[b * COB + r] = -128 * sum;
         }
-        j->corr[cb * COB + r] = (float)(128.0 * c);
     }
 }
 
@@ -209,36 +220,37 @@ static void q8_task(void *ctx, int t, int thread) {
     int t0 = ch * j->chunk, nt = j->tout - t0 < j->chunk ? j->tout - t0 : j->chunk;
     int cb0 = g * j->cb_per_group, cb1 = cb0 + j->cb_per_group < j->n_cb ? cb0 + j->cb_per_group : j->n_cb;
     if (cb0 >= cb1) return;
-    int chp = (nt + COLS - 1) / COLS * COLS, W = chp + (j->k - 1) * j->dil, Wp = (W + 15) / 16 * 16;
-    /* per-thread scratch: xc [cin][ldx] f32 | cm [ldx] | sc, inv [chunk] | xq [cin·k][chunk] u8 */
+    int chp = (nt + COLS - 1) / COLS * COLS, W = chp + (j->k - 1) * j->dil;
+    /* per-thread scratch: xc [cin][ldx] f32 | sq [nb][chunk] f32 | xq [cin·k][chunk] u8 */
     float *xc = (float *)(j->scratch + (size_t)thread * j->scratch_bytes);
-    float *cm = xc + (int64_t)j->cin * j->ldx, *sc = cm + j->ldx, *inv = sc + j->chunk;
-    uint8_t *xq = (uint8_t *)(inv + j->chunk);
+    float *sq = xc + (int64_t)j->cin * j->ldx;
+    uint8_t *xq = (uint8_t *)(sq + (int64_t)j->nb * j->chunk);
     int src0 = t0 - j->pad;
     const float *xw = j->x + src0; /* the window in place when it needs no padding */
     int64_t ldx = j->tin;
-    if (src0 < 0 || (int64_t)src0 + Wp > j->tin) { /* xc[ci][i] = x[ci][src0 + i], zero outside [0, tin) */
-        int lo = src0 < 0 ? -src0 : 0, hi = j->tin - src0 < Wp ? j->tin - src0 : Wp;
+    if (src0 < 0 || (int64_t)src0 + W > j->tin) { /* xc[ci][i] = x[ci][src0 + i], zero outside [0, tin) */
+        int lo = src0 < 0 ? -src0 : 0, hi = j->tin - src0 < W ? j->tin - src0 : W;
         if (hi < lo) hi = lo;
         for (int ci = 0; ci < j->cin; ci++) {
             float *d = xc + (int64_t)ci * j->ldx;
             if (lo > 0) memset(d, 0, sizeof(float) * (size_t)lo);
             if (hi > lo) memcpy(d + lo, j->x + (int64_t)ci * j->tin + (src0 + lo), sizeof(float) * (size_t)(hi - lo));
-            if (hi < Wp) memset(d + hi, 0, sizeof(float) * (size_t)(Wp - hi));
+            if (hi < W) memset(d + hi, 0, sizeof(float) * (size_t)(W - hi));
         }
         xw = xc;
         ldx = j->ldx;
     }
-    q8_columns(xw, ldx, j->cin, j->k, j->dil, chp, Wp, cm, sc, inv, xq);
-    int64_t tile = (int64_t)j->cin * j->k * COLS; /* bytes of one column tile */
+    q8_columns(xw, ldx, j->cin, j->k, j->dil, chp, xq, sq);
+    int64_t tile = (int64_t)j->cin * j->k * COLS; /* bytes (and scales ×32) of one column tile */
     for (int cb = cb0; cb < cb1; cb++) {
         int co0 = cb * COB, nco = j->cout - co0 < COB ? j->cout - co0 : COB;
         const int32_t *wp = j->wp + (int64_t)cb * j->nb * 8 * COB;
+        const int32_t *nc = j->nc + (int64_t)cb * j->nb * COB;
         const float *ds = j->ds + (int64_t)cb * j->nb * COB;
         float *y = j->y + (int64_t)co0 * j->tout + t0;
         for (int j0 = 0; j0 < nt; j0 += COLS)
-            q8_block(xq + j0 / COLS * tile, wp, ds, j->nb, j->corr + co0, sc + j0, j->b ? j->b + co0 : NULL, nco,
-                     y + j0, j->tout, nt - j0 < COLS ? nt - j0 : COLS);
+            q8_block(xq + j0 / COLS * tile, sq + j0 / COLS * (tile / QB), wp, nc, ds, j->nb,
+                     j->b ? j->b + co0 : NULL, nco, y + j0, j->tout, nt - j0 < COLS ? nt - j0 : COLS);
     }
 }
 #endif
@@ -283,16 +295,16 @@ int lt_conv1d_q8_0(const float *x, int cin, int tin, const void *w, const float 
     j.cb_per_group = (j.n_cb + j.n_groups - 1) / j.n_groups;
     j.n_groups = (j.n_cb + j.cb_per_group - 1) / j.cb_per_group;
     j.ldx = ((int64_t)ch + halo + 15) / 16 * 16;
-    j.scratch_bytes = sizeof(float) * ((size_t)(cin + 1) * (size_t)j.ldx + 2 * (size_t)ch) + (size_t)cin * k * ch;
+    j.scratch_bytes = sizeof(float) * ((size_t)cin * (size_t)j.ldx + (size_t)j.nb * ch) + (size_t)cin * k * ch;
     j.scratch_bytes = (j.scratch_bytes + 63) / 64 * 64;
     size_t ncop = (size_t)j.n_cb * COB; /* cout rounded up to whole co-blocks */
-    size_t head = sizeof(int32_t) * ncop * j.nb * 8 + sizeof(float) * (ncop * j.nb + ncop);
+    size_t head = sizeof(int32_t) * ncop * j.nb * 10;
     head = (head + 63) / 64 * 64;
     uint8_t *mem = aligned_alloc(64, head + j.scratch_bytes * (size_t)threads);
     if (!mem) return -1;
     j.wp = (int32_t *)mem;
-    j.ds = (float *)(j.wp + ncop * j.nb * 8);
-    j.corr = j.ds + ncop * j.nb;
+    j.nc = j.wp + ncop * j.nb * 8;
+    j.ds = (float *)(j.nc + ncop * j.nb);
     j.scratch = mem + head;
     lt_parallel_for(j.n_cb, q8_pack_task, &j);
     lt_parallel_for(j.n_chunks * j.n_groups, q8_task, &j);
