@@ -735,7 +735,8 @@ static void test_queue_full_503(void **state) {
     resp_free(&a2.r);
 }
 
-/* A request arriving while a long stream is being synthesised gets its
+/* Streaming: a long text's first audio arrives while the rest is still
+ * being synthesised; and a request arriving meanwhile gets its
  * audio after the stream's current chunk, not after the whole stream: its
  * first chunk goes ahead of the stream's later chunks (one worker). */
 typedef struct stream_req {
@@ -763,6 +764,7 @@ static void test_first_chunk_priority(void **state) {
     pthread_create(&a.t, NULL, stream_main, &a);
     for (int i = 0; i < 3000 && __atomic_load_n(&a.r.len, __ATOMIC_SEQ_CST) == 0; i++) usleep(2000);
     assert_true(__atomic_load_n(&a.r.len, __ATOMIC_SEQ_CST) > 0);
+    assert_false(__atomic_load_n(&a.done, __ATOMIC_SEQ_CST)); /* first audio before the stream's synthesis ends */
     resp b;
     request("POST", "/v1/audio/speech",
             "{\"input\":\"A short question in between.\",\"voice\":\"af_sky\",\"response_format\":\"wav\","
