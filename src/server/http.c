@@ -1,6 +1,7 @@
 /* http.c — the libmicrohttpd daemon behind `litetts serve`: body collection
- * with a size limit, routing, auth checks, CORS, replies (buffered,
- * deferred to another thread, or streamed from a producer thread). */
+ * with a size limit, routing, auth checks, CORS, request ids, replies
+ * (buffered, deferred to another thread, or streamed from a producer
+ * thread), and one access record per finished request (lt_http_access). */
 #include "server/http.h"
 
 #include <errno.h>
