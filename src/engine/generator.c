@@ -17,6 +17,7 @@
 #include "engine/kernels.h"
 #include "engine/layers.h"
 #include "engine/kokoro_internal.h"
+#include "engine/memtrace.h"
 
 /* AdaINResBlock1: n × ( xt = conv2(snake2(adain2(conv1_dil(snake1(adain1(x)))))); x += xt ).
  * x [C][T] updated in place; tmp: 2·C·T floats of scratch. */
@@ -73,6 +74,7 @@ int lt_generator_forward(const lt_kokoro *m, const float *x_in, int F2, const fl
         LT_DUMP_F32(h, name, src, 1, Cn, Tsrc);
         rc |= resblock1_forward(&m->noise_res[i], src, Tsrc, s, tmp);
         snprintf(name, sizeof name, "gen_noise_res%d", i);
+        lt_memtrace(name);
         LT_DUMP_F32(h, name, src, 1, Cn, Tsrc);
         /* upsample */
         const lt_conv_t *up = &m->ups[i];
@@ -104,6 +106,7 @@ int lt_generator_forward(const lt_kokoro *m, const float *x_in, int F2, const fl
             lt_add_inplace(acc, x, (int64_t)Cn * Tup);
         }
         for (int64_t q = 0; q < (int64_t)Cn * Tup; q++) x[q] = acc[q] / (float)nk;
+        lt_memtrace("generator stage");
         C = Cn;
         T = Tup;
     }

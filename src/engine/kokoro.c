@@ -9,13 +9,18 @@
  * Random draws: noise_000 (uniform [1,9]) and noise_001 (normal [1,L,9]) come
  * from the hooks when given, else from a PRNG seeded with hooks->seed. */
 #include <math.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine/kernels.h"
 #include "engine/layers.h"
+#include "engine/generator_lowmem.h"
 #include "engine/kokoro_internal.h"
+#include "engine/memtrace.h"
 
 void lt_dump(const lt_synth_hooks *h, const char *name, lt_dtype dtype, int ndim, const int64_t *shape,
              const void *data) {
@@ -143,7 +148,9 @@ int lt_kokoro_synthesize(const lt_kokoro *m, const char *phonemes, const float *
     dur = malloc(sizeof(int64_t) * (size_t)T);
     t_en = malloc(sizeof(float) * (size_t)D * T);
     if (!bert || !d_en || !d || !x || !logits || !dur || !t_en) goto oom;
+    lt_memtrace("synth start");
     if (lt_albert_forward(m, ids, T, bert)) goto oom;
+    lt_memtrace("albert");
     LT_DUMP_F32(h, "bert_hidden", bert, 1, T, H);
     if (lt_linear_apply(&m->bert_encoder, bert, T, d_en)) goto oom;
     LT_DUMP_F32(h, "bert_encoder_out", d_en, 1, T, D);
@@ -162,6 +169,7 @@ int lt_kokoro_synthesize(const lt_kokoro *m, const char *phonemes, const float *
         F += dur[t];
     }
     lt_dump(h, "pred_dur", LT_I64, 1, (const int64_t[]){T}, dur);
+    lt_memtrace("durations");
     int64_t L = 2 * F * (int64_t)U; /* samples: F0 has 2F values, each becomes U samples */
     /* --- alignment: frame f belongs to token tok(f) --- */
     int W = D + S;
@@ -211,11 +219,13 @@ int lt_kokoro_synthesize(const lt_kokoro *m, const char *phonemes, const float *
                 for (int ch = 0; ch < D; ch++) asr[ch * F + f] = t_en[(int64_t)ch * T + t];
     }
     LT_DUMP_F32(h, "asr", asr, 1, D, F);
+    lt_memtrace("prosody + text encoder");
 
     /* --- decoder --- */
     dec = malloc(sizeof(float) * (size_t)m->dec_out_dim * 2 * F);
     if (!dec) goto oom;
     if (lt_decoder_trunk_forward(m, asr, (int)F, f0, nn, s_dec, h, dec)) goto oom;
+    lt_memtrace("decoder trunk");
 
     /* harmonic source and its STFT */
     int nfft = c->istft_n_fft, nb = nfft / 2 + 1, frames = lt_stft_frames(L, c->istft_hop);
@@ -244,6 +254,8 @@ int lt_kokoro_synthesize(const lt_kokoro *m, const char *phonemes, const float *
     audio = malloc(sizeof(float) * (size_t)L);
     if (!har_src || !har || !audio) goto oom;
     lt_harmonic_source(f0, (int)(2 * F), U, rand_ini, randn_use, m->source_w, m->source_b[0], har_src);
+    free(randn); /* the largest buffer before the generator (9 floats a sample): gone before its peak */
+    randn = NULL;
     LT_DUMP_F32(h, "gen_m_source", har_src, 1, L, 1);
     LT_DUMP_F32(h, "har_source", har_src, 1, L);
     if (h->inject_har_spec || h->inject_har_phase) {
@@ -258,9 +270,20 @@ int lt_kokoro_synthesize(const lt_kokoro *m, const char *phonemes, const float *
     }
     LT_DUMP_F32(h, "har_spec", har, 1, nb, frames);
     LT_DUMP_F32(h, "har_phase", har + (size_t)nb * frames, 1, nb, frames);
-    int g = lt_generator_forward(m, dec, (int)(2 * F), har, frames, s_dec, h, audio);
+    lt_memtrace("harmonic source + stft");
+    /* only dec and har go on into the generator */
+    free(bert); free(d_en); free(d); free(x); free(logits); free(t_en); free(en); free(shared); free(asr); free(har_src);
+    bert = d_en = d = x = logits = t_en = en = shared = asr = har_src = NULL;
+#ifdef __GLIBC__
+    malloc_trim(0); /* hand back the heap pages freed so far (the layers' per-call weight copies) */
+#endif
+    lt_memtrace("before the generator");
+    int g = lt_generator_lowmem_wanted(m, h)
+                ? lt_generator_forward_lowmem(m, &dec, (int)(2 * F), &har, frames, s_dec, audio)
+                : lt_generator_forward(m, dec, (int)(2 * F), har, frames, s_dec, h, audio);
     if (g == -2) { lt_fail(err, "generator: upsampling and noise branches disagree in length (unsupported istftnet config)"); goto fail; }
     if (g) goto oom;
+    lt_memtrace("generator");
     LT_DUMP_F32(h, "audio", audio, L);
     out->audio = audio;
     audio = NULL;
