@@ -55,12 +55,6 @@
 #define COLS (TV * 16)
 #define TGT __attribute__((target("avx512f,avx512bw,avx512dq,avx512vnni")))
 
-static inline int32_t load_i32(const uint8_t *p) {
-    int32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
 /* One register block: y[r][j] for r < nco, j < ncols (≤ COLS).
  *   xq   [nb][8][COLS][4] u8: this column tile's quantised columns, a + 128
  *   sq   [nb][COLS] f32: their scales s[b][t]
