@@ -132,6 +132,27 @@ static void release_free_heap(void) {
 #endif
 }
 
+/* f16 / bf16 weights widened once per pass instead of once per tile (layers.c
+ * widens per call): *dst is c with float32 weights in *buf (free it after), or
+ * c itself (*buf NULL) for f32 and q8_0, which the kernels read as they are. */
+static int widen_w(lt_weight w, int64_t n, lt_weight *out, float **buf) {
+    *out = w;
+    *buf = NULL;
+    if (w.dtype != LT_F16 && w.dtype != LT_BF16) return 0;
+    float *f = malloc(sizeof(float) * (size_t)n);
+    if (!f) return -1;
+    if (w.dtype == LT_F16) from_f16(w.p, f, n);
+    else lt_bf16_to_f32_row(w.p, f, (size_t)n);
+    *buf = f;
+    out->p = f;
+    out->dtype = LT_F32;
+    return 0;
+}
+static int widen_conv(const lt_conv *c, lt_conv *dst, float **buf) {
+    *dst = *c;
+    return widen_w(c->w, (int64_t)c->out * c->in * c->k, &dst->w, buf);
+}
+
 /* ---------- row-parallel passes over one tile ---------- */
 
 typedef struct tile_job {
@@ -289,25 +310,15 @@ static void adain_coeffs(int C, int64_t T, const double *sum, const double *sq, 
     }
 }
 
-/* One AdaINResBlock1 on x (its channel sums in sum0/sq0 on entry). b in B (NULL:
- * recompute). The last iteration's result goes to x (acc_mode 0) or into acc
- * (1: acc += x, 2: acc = (acc + x)/nk). */
-static int resblock_run(gen *g, const lt_adain_resblock1 *r, seq *x, const double *sum0, const double *sq0, seq *B,
-                        seq *acc, int acc_mode, int nk) {
-    int C = r->channels, k = r->k, T = x->T, tile = g->tile;
-    for (int i = 0; i < r->n; i++) /* a tile at least as wide as the halo the delayed write assumes */
-        if (tile < r->dilation[i] * (k - 1) / 2 + (k - 1) / 2) tile = r->dilation[i] * (k - 1) / 2 + (k - 1) / 2;
+/* Iteration i of resblock_run with the convolutions cv1, cv2 (see there). */
+static int resblock_iter(gen *g, const lt_adain_resblock1 *r, int i, const lt_conv *cv1, const lt_conv *cv2, seq *x,
+                         const view *xvp, seq *B, seq *acc, int mode, int nk, int tile) {
+    int C = r->channels, k = r->k, T = x->T;
     double *sx = g->sum, *qx = g->sq, *sb = g->sum + C, *qb = g->sq + C;
-    memcpy(sx, sum0, sizeof(double) * (size_t)C);
-    memcpy(qx, sq0, sizeof(double) * (size_t)C);
     float *sc1 = g->sc, *sh1 = g->sc + C, *sc2 = g->sh, *sh2 = g->sh + C;
-    if (grow(&g->y, &g->y_cap, (size_t)C * (size_t)tile) || grow(&g->pend, &g->pend_cap, (size_t)C * (size_t)tile))
-        return -1;
-    view xv = seq_view(x);
-    release_free_heap();
-    for (int i = 0; i < r->n; i++) {
-        int d = r->dilation[i], h1 = d * (k - 1) / 2, h2 = (k - 1) / 2, last = i + 1 == r->n;
-        int mode = last ? acc_mode : 0;
+    view xv = *xvp;
+    {
+        int d = r->dilation[i], h1 = d * (k - 1) / 2, h2 = (k - 1) / 2;
         lt_style_affine(&r->adain1[i], g->s, g->gb);
         adain_coeffs(C, T, sx, qx, g->gb, sc1, sh1);
         lt_style_affine(&r->adain2[i], g->s, g->gb);
@@ -316,7 +327,7 @@ static int resblock_run(gen *g, const lt_adain_resblock1 *r, seq *x, const doubl
         memset(qb, 0, sizeof(double) * (size_t)C);
         for (int t0 = 0; t0 < T; t0 += tile) {
             int n = T - t0 < tile ? T - t0 : tile;
-            if (conv_tile(g, &r->convs1[i], &xv, sc1, sh1, 1.0f, r->alpha1[i], 1, h1, d, t0, n, g->y) ||
+            if (conv_tile(g, cv1, &xv, sc1, sh1, 1.0f, r->alpha1[i], 1, h1, d, t0, n, g->y) ||
                 finish(g, C, t0, n, g->y, NULL, B, NULL, NULL, 0, 0, sb, qb))
                 return -1;
         }
@@ -337,7 +348,7 @@ static int resblock_run(gen *g, const lt_adain_resblock1 *r, seq *x, const doubl
                 /* b over [t0 − h2, t0 + n + h2) again, from the x not yet overwritten */
                 int n2 = n + 2 * h2;
                 if (grow(&g->bext, &g->bext_cap, (size_t)C * (size_t)n2) ||
-                    conv_tile(g, &r->convs1[i], &xv, sc1, sh1, 1.0f, r->alpha1[i], 1, h1, d, t0 - h2, n2, g->bext))
+                    conv_tile(g, cv1, &xv, sc1, sh1, 1.0f, r->alpha1[i], 1, h1, d, t0 - h2, n2, g->bext))
                     return -1;
                 bv = (view){.f = g->bext, .C = C, .T = T, .ld = n2, .off = t0 - h2};
                 if (pend_n) { /* the previous tile's x, now that no read needs the old one */
@@ -345,7 +356,7 @@ static int resblock_run(gen *g, const lt_adain_resblock1 *r, seq *x, const doubl
                     pend_n = 0;
                 }
             }
-            if (conv_tile(g, &r->convs2[i], &bv, sc2, sh2, 1.0f, r->alpha2[i], 1, h2, 1, t0, n, g->y)) return -1;
+            if (conv_tile(g, cv2, &bv, sc2, sh2, 1.0f, r->alpha2[i], 1, h2, 1, t0, n, g->y)) return -1;
             int delay = !B && !mode;
             if (finish(g, C, t0, n, g->y, x, delay || mode ? NULL : x, delay ? g->pend : NULL, mode ? acc : NULL, mode,
                        nk, s_out, q_out))
@@ -360,9 +371,39 @@ static int resblock_run(gen *g, const lt_adain_resblock1 *r, seq *x, const doubl
     return 0;
 }
 
+/* One AdaINResBlock1 on x (its channel sums in sum0/sq0 on entry). b in B (NULL:
+ * recompute). The last iteration's result goes to x (acc_mode 0) or into acc
+ * (1: acc += x, 2: acc = (acc + x)/nk). */
+static int resblock_run(gen *g, const lt_adain_resblock1 *r, seq *x, const double *sum0, const double *sq0, seq *B,
+                        seq *acc, int acc_mode, int nk) {
+    int C = r->channels, k = r->k, tile = g->tile;
+    for (int i = 0; i < r->n; i++) /* a tile at least as wide as the halo the delayed write assumes */
+        if (tile < r->dilation[i] * (k - 1) / 2 + (k - 1) / 2) tile = r->dilation[i] * (k - 1) / 2 + (k - 1) / 2;
+    memcpy(g->sum, sum0, sizeof(double) * (size_t)C); /* x's statistics, updated by each iteration */
+    memcpy(g->sq, sq0, sizeof(double) * (size_t)C);
+    if (grow(&g->y, &g->y_cap, (size_t)C * (size_t)tile) || grow(&g->pend, &g->pend_cap, (size_t)C * (size_t)tile))
+        return -1;
+    view xv = seq_view(x);
+    release_free_heap();
+    for (int i = 0; i < r->n; i++) {
+        int mode = i + 1 == r->n ? acc_mode : 0;
+        lt_conv cv1, cv2;
+        float *w1, *w2;
+        if (widen_conv(&r->convs1[i], &cv1, &w1)) return -1;
+        if (widen_conv(&r->convs2[i], &cv2, &w2)) {
+            free(w1);
+            return -1;
+        }
+        int rc = resblock_iter(g, r, i, &cv1, &cv2, x, &xv, B, acc, mode, nk, tile);
+        free(w1);
+        free(w2);
+        if (rc) return -1;
+    }
+    return 0;
+}
+
 /* The unpadded ups output columns [a, b) of stage i into out [Cn][b − a]. */
-static int ups_cols(gen *g, int i, const view *xin, int64_t a, int64_t b, float *out) {
-    const lt_conv_t *up = &g->m->ups[i];
+static int ups_cols(gen *g, int i, const lt_conv_t *up, const view *xin, int64_t a, int64_t b, float *out) {
     int u = g->m->cfg.upsample_rates[i], k = up->k, pad = (k - u) / 2, tin = xin->T;
     int64_t lo = a + pad - (k - 1), i0 = lo <= 0 ? 0 : (lo + u - 1) / u, i1 = (b - 1 + pad) / u;
     if (i1 > tin - 1) i1 = tin - 1;
@@ -421,7 +462,13 @@ int lt_generator_forward_lowmem(const lt_kokoro *m, float **x_in, int F2, float 
         const char *te = getenv("LITETTS_GENERATOR_TILE"); /* tests: many small tiles */
         if (te && atoi(te) >= 16) g.tile = atoi(te);
         /* noise branch: S = noise_res(noise_conv(har)) */
-        const lt_conv *nc = &m->noise_convs[i];
+        lt_conv ncw;
+        float *ncbuf = NULL;
+        if (widen_conv(&m->noise_convs[i], &ncw, &ncbuf)) {
+            rc = -1;
+            break;
+        }
+        const lt_conv *nc = &ncw;
         int stride_f0 = 1;
         for (int j = i + 1; j < c->n_upsamples; j++) stride_f0 *= c->upsample_rates[j];
         int nstride = last ? 1 : stride_f0, npad = last ? 0 : (stride_f0 + 1) / 2;
@@ -444,6 +491,7 @@ int lt_generator_forward_lowmem(const lt_kokoro *m, float **x_in, int F2, float 
             rc = conv_tile(&g, nc, &hv, NULL, NULL, 1.0f, NULL, nstride, npad, 1, t0, n, g.y) ||
                  finish(&g, Cn, t0, n, g.y, NULL, &S, NULL, NULL, 0, 0, sy, qy);
         }
+        free(ncbuf);
         if (last) {
             free(*har);
             *har = NULL;
@@ -451,14 +499,17 @@ int lt_generator_forward_lowmem(const lt_kokoro *m, float **x_in, int F2, float 
         if (!rc) rc = resblock_run(&g, &m->noise_res[i], &S, sy, qy, &B, NULL, 0, 1);
         lt_memtrace("lowmem noise_res");
         /* y = ups(leaky(x)) (+ reflection pad on the last stage) + S, in S */
+        lt_conv_t upw = *up;
+        float *upbuf = NULL;
+        if (!rc && widen_w(up->w, (int64_t)up->in * up->out * up->k, &upw.w, &upbuf)) rc = -1;
         memset(sy, 0, sizeof(double) * 2 * (size_t)Cmax);
         for (int t0 = 0; t0 < Tup && !rc; t0 += g.tile) {
             int n = Tup - t0 < g.tile ? Tup - t0 : g.tile;
             if (!last) {
-                rc = ups_cols(&g, i, &xv, t0, t0 + n, g.y);
+                rc = ups_cols(&g, i, &upw, &xv, t0, t0 + n, g.y);
             } else { /* padded column p is ups column p − 1, column 0 is ups column 1 */
                 int64_t a = t0 == 0 ? 0 : t0 - 1, b = t0 + n - 1 > 2 ? t0 + n - 1 : 2;
-                if (grow(&g.pend, &g.pend_cap, (size_t)Cn * (size_t)(b - a)) || ups_cols(&g, i, &xv, a, b, g.pend)) {
+                if (grow(&g.pend, &g.pend_cap, (size_t)Cn * (size_t)(b - a)) || ups_cols(&g, i, &upw, &xv, a, b, g.pend)) {
                     rc = -1;
                     break;
                 }
@@ -470,6 +521,7 @@ int lt_generator_forward_lowmem(const lt_kokoro *m, float **x_in, int F2, float 
             }
             if (!rc) rc = finish(&g, Cn, t0, n, g.y, &S, &S, NULL, NULL, 0, 0, sy, qy);
         }
+        free(upbuf);
         if (rc) break;
         seq_free(&xs);
         release_free_heap();
