@@ -8,8 +8,8 @@
 #include "engine/kokoro_internal.h"
 
 /* Whether a synthesis should take the low-memory generator: the generator's
- * weights are reduced (f16, bf16, q8_0) and no dump hook wants the whole
- * intermediates. LITETTS_GENERATOR=whole or =tiled overrides the weights test
+ * weights are f16 or bf16 (q8_0 keeps the faster whole-length generator) and
+ * no dump hook wants the whole intermediates. LITETTS_GENERATOR=whole or =tiled overrides the weights test
  * (debugging, tests). */
 int lt_generator_lowmem_wanted(const lt_kokoro *m, const lt_synth_hooks *h);
 
