@@ -31,6 +31,7 @@
 #include "core/sha256.h"
 #include "server/base64.h"
 #include "server/server.h"
+#include "support/http_client.h"
 
 #define DB 5
 
@@ -107,62 +108,16 @@ static void flush_audio(void) {
 
 /* ---------------------------------------------------------------- HTTP */
 
-typedef struct resp {
-    long status;
-    unsigned char *body;
-    size_t len;
-    char xcache[32];
-} resp;
-
-static size_t on_body(char *p, size_t sz, size_t n, void *ud) {
-    resp *r = ud;
-    size_t len = sz * n;
-    r->body = realloc(r->body, r->len + len + 1);
-    memcpy(r->body + r->len, p, len);
-    r->len += len;
-    r->body[r->len] = 0;
-    return len;
-}
-
-static size_t on_header(char *p, size_t sz, size_t n, void *ud) {
-    resp *r = ud;
-    size_t len = sz * n;
-    if (len > 8 && !strncasecmp(p, "X-Cache:", 8)) snprintf(r->xcache, sizeof r->xcache, "%.*s", (int)(len - 8), p + 8);
-    return len;
-}
+typedef lt_test_resp resp;
 
 static void request(lt_server *s, const char *method, const char *path, const char *body, resp *r) {
     memset(r, 0, sizeof *r);
-    CURL *c = curl_easy_init();
-    char url[512];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", lt_server_port(s), path);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
-    h = curl_slist_append(h, "Expect:");
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    if (body) {
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-    }
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
-    CURLcode rc = curl_easy_perform(c);
-    if (rc != CURLE_OK) fail_msg("%s %s: %s", method, path, curl_easy_strerror(rc));
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-    curl_slist_free_all(h);
-    curl_easy_cleanup(c);
+    char b[64];
+    snprintf(b, sizeof b, "http://127.0.0.1:%d", lt_server_port(s));
+    lt_test_http(b, method, path, body, body ? strlen(body) : 0, NULL, r);
 }
 
-static json_t *json_of(const resp *r) {
-    json_error_t e;
-    json_t *j = json_loadb((const char *)r->body, r->len, 0, &e);
-    if (!j) fail_msg("not JSON (%s): %.200s", e.text, r->body ? (const char *)r->body : "");
-    return j;
-}
+static json_t *json_of(const resp *r) { return lt_test_json(r); }
 
 static long status_of(lt_server *s, const char *method, const char *path, const char *body) {
     resp r;

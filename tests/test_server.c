@@ -27,6 +27,7 @@
 
 #include "server/server.h"
 #include "support/audio_decode.h"
+#include "support/http_client.h"
 
 static lt_server *srv;
 static char base[64];
@@ -36,79 +37,13 @@ static char access_log[256];
 static int start_auth_info; /* start() sets auth_info_routes */
 static int start_read_timeout; /* start() sets read_timeout_s when > 0 */
 
-typedef struct resp {
-    long status;
-    unsigned char *body;
-    size_t len;
-    char ctype[128], retry_after[32], transfer_encoding[64], content_length[32], request_id[128];
-    int abort_after; /* > 0: hang up once this many bytes arrived */
-    const char *send_header; /* NULL or one more request header line */
-} resp;
+typedef lt_test_resp resp;
 
-static size_t on_body(char *p, size_t sz, size_t n, void *ud) {
-    resp *r = ud;
-    size_t len = sz * n;
-    r->body = realloc(r->body, r->len + len + 1);
-    memcpy(r->body + r->len, p, len);
-    r->len += len;
-    r->body[r->len] = 0;
-    if (r->abort_after && r->len >= (size_t)r->abort_after) return 0;
-    return len;
-}
-
-static void header_value(const char *line, size_t len, const char *name, char *out, size_t cap) {
-    size_t nl = strlen(name);
-    if (len <= nl || strncasecmp(line, name, nl)) return;
-    const char *v = line + nl;
-    size_t vl = len - nl;
-    while (vl && (*v == ' ')) v++, vl--;
-    while (vl && (v[vl - 1] == '\r' || v[vl - 1] == '\n')) vl--;
-    snprintf(out, cap, "%.*s", (int)vl, v);
-}
-
-static size_t on_header(char *p, size_t sz, size_t n, void *ud) {
-    resp *r = ud;
-    size_t len = sz * n;
-    header_value(p, len, "Content-Type:", r->ctype, sizeof r->ctype);
-    header_value(p, len, "Retry-After:", r->retry_after, sizeof r->retry_after);
-    header_value(p, len, "Transfer-Encoding:", r->transfer_encoding, sizeof r->transfer_encoding);
-    header_value(p, len, "Content-Length:", r->content_length, sizeof r->content_length);
-    header_value(p, len, "X-Request-Id:", r->request_id, sizeof r->request_id);
-    return len;
-}
-
-/* raw: no chunked decoding (to see the framing). */
+/* raw: no chunked decoding (to see the framing). r's input fields (abort_after, send_header) are kept. */
 static void request_to(const char *b, const char *method, const char *path, const char *body, size_t body_len,
                        const char *auth, int raw, resp *r) {
-    CURL *c = curl_easy_init();
-    char url[512];
-    snprintf(url, sizeof url, "%s%s", b, path);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
-    char ah[512];
-    if (auth) {
-        snprintf(ah, sizeof ah, "Authorization: %s", auth);
-        h = curl_slist_append(h, ah);
-    }
-    h = curl_slist_append(h, "Expect:");
-    if (r->send_header) h = curl_slist_append(h, r->send_header);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    if (body) {
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)body_len);
-    }
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
-    if (raw) curl_easy_setopt(c, CURLOPT_HTTP_TRANSFER_DECODING, 0L);
-    CURLcode rc = curl_easy_perform(c);
-    if (!r->abort_after && rc != CURLE_OK) fail_msg("%s %s: %s", method, path, curl_easy_strerror(rc));
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-    curl_slist_free_all(h);
-    curl_easy_cleanup(c);
+    r->raw = raw;
+    lt_test_http(b, method, path, body, body_len, auth, r);
 }
 
 static void request(const char *method, const char *path, const char *body, resp *r) {
@@ -116,14 +51,8 @@ static void request(const char *method, const char *path, const char *body, resp
     request_to(base, method, path, body, body ? strlen(body) : 0, NULL, 0, r);
 }
 
-static void resp_free(resp *r) { free(r->body); }
-
-static json_t *json_of(const resp *r) {
-    json_error_t e;
-    json_t *j = json_loadb((const char *)r->body, r->len, 0, &e);
-    if (!j) fail_msg("not JSON (%s): %.200s", e.text, r->body ? (const char *)r->body : "");
-    return j;
-}
+static void resp_free(resp *r) { lt_test_resp_free(r); }
+static json_t *json_of(const resp *r) { return lt_test_json(r); }
 
 /* An OpenAI error object with this status and param (NULL: JSON null). */
 static void expect_error(const char *method, const char *path, const char *body, long status, const char *param) {

@@ -27,6 +27,7 @@
 
 #include "server/base64.h"
 #include "server/server.h"
+#include "support/http_client.h"
 #include "voice/voice_pack.h"
 
 static lt_server *srv;
@@ -36,88 +37,22 @@ static char data_dir[] = "/tmp/lt-test-voices-data-XXXXXX";
 static char voices_dir[] = "/tmp/lt-test-voices-dir-XXXXXX";
 static char precache_file[1100];
 
-typedef struct resp {
-    long status;
-    unsigned char *body;
-    size_t len;
-    char ctype[128], disposition[256], xcache[32];
-} resp;
-
-static size_t on_body(char *p, size_t sz, size_t n, void *ud) {
-    resp *r = ud;
-    size_t len = sz * n;
-    r->body = realloc(r->body, r->len + len + 1);
-    memcpy(r->body + r->len, p, len);
-    r->len += len;
-    r->body[r->len] = 0;
-    return len;
-}
-
-static void header_value(const char *line, size_t len, const char *name, char *out, size_t cap) {
-    size_t nl = strlen(name);
-    if (len <= nl || strncasecmp(line, name, nl)) return;
-    const char *v = line + nl;
-    size_t vl = len - nl;
-    while (vl && *v == ' ') v++, vl--;
-    while (vl && (v[vl - 1] == '\r' || v[vl - 1] == '\n')) vl--;
-    snprintf(out, cap, "%.*s", (int)vl, v);
-}
-
-static size_t on_header(char *p, size_t sz, size_t n, void *ud) {
-    resp *r = ud;
-    size_t len = sz * n;
-    header_value(p, len, "Content-Type:", r->ctype, sizeof r->ctype);
-    header_value(p, len, "Content-Disposition:", r->disposition, sizeof r->disposition);
-    header_value(p, len, "X-Cache:", r->xcache, sizeof r->xcache);
-    return len;
-}
+typedef lt_test_resp resp;
 
 /* mime: a multipart form instead of a JSON body */
 static void request_full(const char *method, const char *path, const char *body, size_t body_len, curl_mime *(*mime)(CURL *),
                          resp *r) {
     memset(r, 0, sizeof *r);
-    CURL *c = curl_easy_init();
-    char url[512];
-    snprintf(url, sizeof url, "%s%s", base, path);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    struct curl_slist *h = NULL;
-    if (!mime) h = curl_slist_append(h, "Content-Type: application/json");
-    h = curl_slist_append(h, "Expect:");
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_mime *m = NULL;
-    if (mime) {
-        m = mime(c);
-        curl_easy_setopt(c, CURLOPT_MIMEPOST, m);
-    } else if (body) {
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)body_len);
-    }
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
-    CURLcode rc = curl_easy_perform(c);
-    if (rc != CURLE_OK) fail_msg("%s %s: %s", method, path, curl_easy_strerror(rc));
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-    curl_mime_free(m);
-    curl_slist_free_all(h);
-    curl_easy_cleanup(c);
+    r->mime = mime;
+    lt_test_http(base, method, path, body, body_len, NULL, r);
 }
 
 static void request(const char *method, const char *path, const char *body, resp *r) {
     request_full(method, path, body, body ? strlen(body) : 0, NULL, r);
 }
 
-static void resp_free(resp *r) { free(r->body); }
-
-static json_t *json_of(const resp *r) {
-    json_error_t e;
-    json_t *j = json_loadb((const char *)r->body, r->len, 0, &e);
-    if (!j) fail_msg("not JSON (%s): %.200s", e.text, r->body ? (const char *)r->body : "");
-    return j;
-}
+static void resp_free(resp *r) { lt_test_resp_free(r); }
+static json_t *json_of(const resp *r) { return lt_test_json(r); }
 
 /* An OpenAI error with this status and param; the message contains `needle` if given. */
 static void expect_error(const char *method, const char *path, const char *body, long status, const char *param,
