@@ -80,4 +80,14 @@ int lt_conv1d_q8_0(const float *x, int cin, int tin, const void *w, const float 
 /* 1 when lt_conv1d_q8_0 takes the 8-bit integer path on this CPU (after LITETTS_CPU_DISABLE), else 0. */
 int lt_conv1d_q8_0_int8(void);
 
+/* How a direct convolution's work is cut into tasks: output time in chunks
+ * of `chunk` steps (a multiple of cols, at most 2048, starting from
+ * chunk_hint and halved until there are ≥ 4 tasks per thread), and, when
+ * there are still too few chunks, the n_cb output-channel blocks in groups
+ * of cb_per_group. Tasks = n_chunks × n_groups. */
+typedef struct lt_conv_tiling {
+    int chunk, n_chunks, n_groups, cb_per_group;
+} lt_conv_tiling;
+void lt_conv_tiling_plan(int tout, int cols, int chunk_hint, int n_cb, int threads, lt_conv_tiling *t);
+
 #endif

@@ -24,6 +24,25 @@
 #include "engine/kernels.h"
 #include "engine/threadpool.h"
 
+void lt_conv_tiling_plan(int tout, int cols, int chunk_hint, int n_cb, int threads, lt_conv_tiling *t) {
+    int ch = chunk_hint / cols * cols;
+    if (ch < cols) ch = cols;
+    if (ch > 2048) ch = 2048;
+    int need = (tout + cols - 1) / cols * cols;
+    if (ch > need) ch = need;
+    /* enough tasks to balance the threads */
+    while (threads > 1 && ch > cols && (tout + ch - 1) / ch < 4 * threads) ch = (ch / 2 + cols - 1) / cols * cols;
+    t->chunk = ch;
+    t->n_chunks = (tout + ch - 1) / ch;
+    int groups = 1;
+    if (threads > 1 && t->n_chunks < 4 * threads) {
+        groups = (4 * threads + t->n_chunks - 1) / t->n_chunks;
+        if (groups > n_cb) groups = n_cb;
+    }
+    t->cb_per_group = (n_cb + groups - 1) / groups;
+    t->n_groups = (n_cb + t->cb_per_group - 1) / t->cb_per_group;
+}
+
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 
@@ -168,23 +187,13 @@ static int conv1d_direct(const conv_isa *is, const float *x, int cin, int tin, c
     int threads = lt_pool_threads(), cols = is->cols, halo = (k - 1) * dil;
     j.n_cb = (cout + is->cob - 1) / is->cob;
     /* chunk: the input window (cin × (chunk + halo) floats) about 256 KiB */
-    int ch = 65536 / cin - halo;
-    ch = ch / cols * cols;
-    if (ch < cols) ch = cols;
-    if (ch > 2048) ch = 2048;
-    int need = (tout + cols - 1) / cols * cols;
-    if (ch > need) ch = need;
-    /* enough tasks to balance the threads */
-    while (threads > 1 && ch > cols && (tout + ch - 1) / ch < 4 * threads) ch = (ch / 2 + cols - 1) / cols * cols;
+    lt_conv_tiling t;
+    lt_conv_tiling_plan(tout, cols, 65536 / cin - halo, j.n_cb, threads, &t);
+    int ch = t.chunk;
     j.chunk = ch;
-    j.n_chunks = (tout + ch - 1) / ch;
-    j.n_groups = 1;
-    if (threads > 1 && j.n_chunks < 4 * threads) {
-        j.n_groups = (4 * threads + j.n_chunks - 1) / j.n_chunks;
-        if (j.n_groups > j.n_cb) j.n_groups = j.n_cb;
-    }
-    j.cb_per_group = (j.n_cb + j.n_groups - 1) / j.n_groups;
-    j.n_groups = (j.n_cb + j.cb_per_group - 1) / j.cb_per_group;
+    j.n_chunks = t.n_chunks;
+    j.n_groups = t.n_groups;
+    j.cb_per_group = t.cb_per_group;
     j.ldx = ((int64_t)ch + halo + 15) / 16 * 16;
     j.xc_floats = (size_t)cin * (size_t)j.ldx;
     j.wp = malloc(sizeof(float) * ((size_t)j.n_cb * is->cob * cin * k + j.xc_floats * (size_t)threads));

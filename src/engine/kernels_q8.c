@@ -272,22 +272,13 @@ int lt_conv1d_q8_0(const float *x, int cin, int tin, const void *w, const float 
     int threads = lt_pool_threads(), halo = (k - 1) * dil;
     j.n_cb = (cout + COB - 1) / COB;
     /* chunk: the quantised columns (cin·k × chunk bytes) about 192 KiB */
-    int ch = (int)(196608 / ((int64_t)cin * k));
-    ch = ch / COLS * COLS;
-    if (ch < COLS) ch = COLS;
-    if (ch > 2048) ch = 2048;
-    int need = (tout + COLS - 1) / COLS * COLS;
-    if (ch > need) ch = need;
-    while (threads > 1 && ch > COLS && (tout + ch - 1) / ch < 4 * threads) ch = (ch / 2 + COLS - 1) / COLS * COLS;
+    lt_conv_tiling t;
+    lt_conv_tiling_plan(tout, COLS, (int)(196608 / ((int64_t)cin * k)), j.n_cb, threads, &t);
+    int ch = t.chunk;
     j.chunk = ch;
-    j.n_chunks = (tout + ch - 1) / ch;
-    j.n_groups = 1;
-    if (threads > 1 && j.n_chunks < 4 * threads) {
-        j.n_groups = (4 * threads + j.n_chunks - 1) / j.n_chunks;
-        if (j.n_groups > j.n_cb) j.n_groups = j.n_cb;
-    }
-    j.cb_per_group = (j.n_cb + j.n_groups - 1) / j.n_groups;
-    j.n_groups = (j.n_cb + j.cb_per_group - 1) / j.cb_per_group;
+    j.n_chunks = t.n_chunks;
+    j.n_groups = t.n_groups;
+    j.cb_per_group = t.cb_per_group;
     j.ldx = ((int64_t)ch + halo + 15) / 16 * 16;
     j.scratch_bytes = sizeof(float) * ((size_t)cin * (size_t)j.ldx + (size_t)j.nb * ch) + (size_t)cin * k * ch;
     j.scratch_bytes = (j.scratch_bytes + 63) / 64 * 64;
