@@ -21,49 +21,14 @@
 
 #include "cache/audio_cache.h"
 #include "cache/redis_tier.h"
+#include "support/redis_server.h"
 
 static int port;
 static pid_t server = -1;
 
-static int free_port(void) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof a;
-    bind(fd, (struct sockaddr *)&a, sizeof a);
-    getsockname(fd, (struct sockaddr *)&a, &len);
-    close(fd);
-    return ntohs(a.sin_port);
-}
-
-static void start_redis(void) {
-    char p[16];
-    snprintf(p, sizeof p, "%d", port);
-    server = fork();
-    if (server == 0) {
-        freopen("/dev/null", "w", stdout);
-        execlp("redis-server", "redis-server", "--port", p, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-               (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 200; i++) { /* wait until it answers */
-        struct timeval tv = {0, 100000};
-        redisContext *c = redisConnectWithTimeout("127.0.0.1", port, tv);
-        int ok = c && !c->err;
-        if (c) redisFree(c);
-        if (ok) return;
-        struct timespec ts = {0, 20 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
-    fail_msg("redis-server did not start on port %d", port);
-}
-
-static void stop_redis(void) {
-    if (server > 0) {
-        kill(server, SIGKILL);
-        waitpid(server, NULL, 0);
-        server = -1;
-    }
-}
+static int free_port(void) { return lt_test_free_port(); }
+static void start_redis(void) { server = lt_test_redis_start(port); }
+static void stop_redis(void) { lt_test_redis_kill(&server); }
 
 static lt_redis *client(void) {
     char url[64];

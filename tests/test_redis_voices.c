@@ -32,6 +32,7 @@
 #include "server/base64.h"
 #include "server/server.h"
 #include "support/http_client.h"
+#include "support/redis_server.h"
 
 #define DB 5
 
@@ -44,15 +45,7 @@ static lt_server *A, *B;
 
 /* ---------------------------------------------------------------- redis-server */
 
-static int free_port(void) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof a;
-    bind(fd, (struct sockaddr *)&a, sizeof a);
-    getsockname(fd, (struct sockaddr *)&a, &len);
-    close(fd);
-    return ntohs(a.sin_port);
-}
+static int free_port(void) { return lt_test_free_port(); }
 
 static void msleep(int ms) {
     struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
@@ -67,34 +60,8 @@ static redisContext *raw(void) {
     return c;
 }
 
-static void start_redis(void) {
-    char p[16];
-    snprintf(p, sizeof p, "%d", redis_port);
-    redis_pid = fork();
-    if (redis_pid == 0) {
-        if (!freopen("/dev/null", "w", stdout)) _exit(127);
-        execlp("redis-server", "redis-server", "--port", p, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-               (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 250; i++) {
-        redisContext *c = raw();
-        if (c) {
-            redisFree(c);
-            return;
-        }
-        msleep(20);
-    }
-    fail_msg("redis-server did not start on port %d", redis_port);
-}
-
-static void stop_redis(void) {
-    if (redis_pid > 0) {
-        kill(redis_pid, SIGKILL);
-        waitpid(redis_pid, NULL, 0);
-        redis_pid = -1;
-    }
-}
+static void start_redis(void) { redis_pid = lt_test_redis_start(redis_port); }
+static void stop_redis(void) { lt_test_redis_kill(&redis_pid); }
 
 /* The audio cache shares Redis too: drop its entries so a speech request is synthesised, not a shared hit. */
 static void flush_audio(void) {

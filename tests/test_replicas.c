@@ -23,6 +23,7 @@
 #include <curl/curl.h>
 
 #include "support/http_client.h"
+#include "support/redis_server.h"
 
 static char shared[1024], build[1024];
 static int redis_port;
@@ -30,15 +31,7 @@ static pid_t redis_pid = -1, replica_pid[2] = {-1, -1};
 static int replica_port[2];
 static char data_dir[2][64];
 
-static int free_port(void) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof a;
-    bind(fd, (struct sockaddr *)&a, sizeof a);
-    getsockname(fd, (struct sockaddr *)&a, &len);
-    close(fd);
-    return ntohs(a.sin_port);
-}
+static int free_port(void) { return lt_test_free_port(); }
 
 static void sleep_ms(int ms) {
     struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
@@ -59,16 +52,7 @@ static long request(int replica, const char *method, const char *path, const cha
 
 static void start_redis(void) {
     redis_port = free_port();
-    char p[16];
-    snprintf(p, sizeof p, "%d", redis_port);
-    redis_pid = fork();
-    if (redis_pid == 0) {
-        if (!freopen("/dev/null", "w", stdout)) _exit(126);
-        execlp("redis-server", "redis-server", "--port", p, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-               (char *)NULL);
-        _exit(127);
-    }
-    sleep_ms(300);
+    redis_pid = lt_test_redis_start(redis_port);
 }
 
 static void start_replica(int i) {
