@@ -16,6 +16,7 @@
 #include "server/base64.h"
 #include "server/server_internal.h"
 #include "server/speech_req.h"
+#include "text/chunk.h"
 
 enum { K_BUFFER, K_STREAM, K_SSE, K_CAPTIONED, K_CAPTIONED_STREAM, K_PRECACHE };
 
@@ -340,12 +341,6 @@ static int answer_from_cache(lt_server *s, lt_http_req *r, speech_job *j) {
 
 enum { MODE_SPEECH, MODE_CAPTIONED, MODE_PHONEMES };
 
-static size_t utf8_chars(const char *s) {
-    size_t n = 0;
-    for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
 static void speech(lt_http_req *r, lt_server *s, int mode) {
     int captioned = mode == MODE_CAPTIONED;
     if (!lt_server_check_ready(s, r)) return;
@@ -381,7 +376,7 @@ static void speech(lt_http_req *r, lt_server *s, int mode) {
         return;
     }
     j->req.phonemes_input = mode == MODE_PHONEMES;
-    lt_http_note(r, j->req.voice, j->req.format, (long)utf8_chars(j->req.input));
+    lt_http_note(r, j->req.voice, j->req.format, lt_utf8_count(j->req.input, strlen(j->req.input)));
     j->voice = lt_voices_acquire(s->voices, j->req.voice, &err);
     if (!j->voice) {
         lt_http_reply_error(r, 400, "voice", "invalid_value", "%s", err.msg);
