@@ -49,3 +49,9 @@ file(WRITE ${CMAKE_BINARY_DIR}/serve-settings-bad.json "{\"wokers\": 2}\n")
 lt_cli_error(serve_bad_config "unknown key 'wokers' \\(did you mean 'workers'\\?\\)"
   $<TARGET_FILE:litetts> serve --config ${CMAKE_BINARY_DIR}/serve-settings-bad.json --model m.pth)
 lt_cli_error(serve_bad_env "LITETTS_PORT.*'port' must be" env LITETTS_PORT=http $<TARGET_FILE:litetts> serve --model m.pth)
+
+# FFmpeg is opened on first use (src/audio/ffmpeg_api.c), never linked: the
+# binary's dynamic section must not name libavcodec/libavformat/libswresample.
+add_test(NAME cli_ffmpeg_not_linked
+  COMMAND sh -c "readelf -d \"$1\" | grep NEEDED | grep -c -E 'libav|libswresample' || true" _ $<TARGET_FILE:litetts>)
+set_tests_properties(cli_ffmpeg_not_linked PROPERTIES PASS_REGULAR_EXPRESSION "^0[\n]*$")

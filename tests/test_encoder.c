@@ -22,6 +22,7 @@
 #include <libavutil/log.h>
 
 #include "audio/encoder.h"
+#include "audio/ffmpeg_api.h"
 #include "support/audio_decode.h"
 
 #define SR 24000
@@ -623,9 +624,47 @@ static void test_errors_and_names(void **state) {
     assert_int_equal(lt_encoder_default_rate("nope"), 0);
 }
 
+/* FFmpeg is opened on first use only: the raw formats at 24 kHz never load it
+ * (this runs first, in a process where no encoder has run yet); a codec or a
+ * resampling raw format does, and every function of the table is resolved. */
+static void test_ffmpeg_loaded_on_demand(void **state) {
+    (void)state;
+    float x[2400];
+    for (int i = 0; i < 2400; i++) x[i] = 0.25f * sinf((float)i * 0.1f);
+    static const char *raw[] = {"wav", "pcm", "ulaw", "alaw"};
+    for (int k = 0; k < 4; k++) {
+        sink s = {0};
+        lt_encoder *e;
+        lt_err err;
+        assert_int_equal(lt_encoder_new(raw[k], 24000, k % 2, sink_write, &s, &e, &err), 0);
+        assert_int_equal(lt_encoder_push(e, x, 2400, &err), 0);
+        assert_int_equal(lt_encoder_finish(e, &err), 0);
+        lt_encoder_free(e);
+        assert_true(s.n >= 2400);
+        free(s.p);
+        assert_false(lt_ffmpeg_loaded());
+    }
+    sink s = {0};
+    lt_encoder *e;
+    lt_err err;
+    assert_int_equal(lt_encoder_new("ulaw", 0, 0, sink_write, &s, &e, &err), 0); /* 8 kHz: the resampler */
+    assert_true(lt_ffmpeg_loaded());
+    assert_int_equal(lt_encoder_push(e, x, 2400, &err), 0);
+    assert_int_equal(lt_encoder_finish(e, &err), 0);
+    lt_encoder_free(e);
+    assert_int_equal((int)s.n, 800);
+    free(s.p);
+    const lt_ffmpeg_api *ff = lt_ffmpeg(&err);
+    assert_non_null(ff);
+    const void *const *fn = (const void *const *)ff;
+    for (size_t i = 0; i < sizeof *ff / sizeof(void *); i++) assert_non_null(fn[i]);
+    assert_non_null(ff->avcodec_find_encoder_by_name("flac"));
+}
+
 int main(void) {
     av_log_set_level(AV_LOG_ERROR);
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ffmpeg_loaded_on_demand), /* first: no encoder has run yet */
         cmocka_unit_test(test_g711),
         cmocka_unit_test(test_every_format),
         cmocka_unit_test(test_wav_sizes),

@@ -15,7 +15,11 @@
  * be 8000–48000. mp3 and aac stay at 24000 unless out_rate names a rate their
  * encoder supports; opus is always 48000 (Ogg Opus decoders play at 48 kHz).
  * Non-streaming wav and flac are assembled in memory and written at finish so
- * their headers carry exact sizes (flac: STREAMINFO total and MD5). */
+ * their headers carry exact sizes (flac: STREAMINFO total and MD5).
+ *
+ * FFmpeg is reached through lt_ffmpeg() (ffmpeg_api.h), loaded by the first
+ * encoder that needs a codec or the resampler: wav/pcm/ulaw/alaw at 24 kHz
+ * never load it. */
 #include "audio/encoder.h"
 
 #include <errno.h>
@@ -24,12 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libavcodec/avcodec.h>
-#include <libavformat/avformat.h>
-#include <libavutil/channel_layout.h>
-#include <libavutil/opt.h>
-#include <libswresample/swresample.h>
-
+#include "audio/ffmpeg_api.h"
 #include "audio/wav.h"
 
 #define IN_RATE 24000
@@ -79,7 +78,8 @@ struct lt_encoder {
     int memfile;
     int64_t n_samples; /* raw formats: samples written */
 
-    /* FFmpeg formats */
+    /* FFmpeg formats and resampling */
+    const lt_ffmpeg_api *ff; /* NULL until a codec or the resampler is needed */
     AVCodecContext *cc;
     AVFormatContext *fc;
     AVIOContext *pb;
@@ -129,7 +129,7 @@ static int fail(lt_encoder *e, lt_err *err, const char *fmt, ...) {
 static int fail_av(lt_encoder *e, lt_err *err, int code, const char *what) {
     if (e->io_failed) return fail(e, err, "the write callback aborted the stream (client gone?)");
     char buf[256];
-    av_strerror(code, buf, sizeof buf);
+    e->ff->av_strerror(code, buf, sizeof buf);
     return fail(e, err, "%s: %s", what, buf);
 }
 
@@ -213,7 +213,7 @@ static int rate_supported(const AVCodec *c, int rate, char *list, size_t cap) {
 
 static int open_ffmpeg(lt_encoder *e, lt_err *err) {
     const fmt_info *f = e->f;
-    const AVCodec *codec = avcodec_find_encoder_by_name(f->codec);
+    const AVCodec *codec = e->ff->avcodec_find_encoder_by_name(f->codec);
     if (!codec) return fail(e, err, "this FFmpeg has no \"%s\" encoder (libavcodec built without it)", f->codec);
     char list[256];
     if (!rate_supported(codec, e->rate, list, sizeof list))
@@ -222,23 +222,23 @@ static int open_ffmpeg(lt_encoder *e, lt_err *err) {
     if (sf == AV_SAMPLE_FMT_NONE) return fail(e, err, "the %s encoder takes no float or 16-bit input", f->codec);
 
     if (f->muxer) {
-        int r = avformat_alloc_output_context2(&e->fc, NULL, f->muxer, NULL);
+        int r = e->ff->avformat_alloc_output_context2(&e->fc, NULL, f->muxer, NULL);
         if (r < 0 || !e->fc) return fail_av(e, err, r < 0 ? r : AVERROR_MUXER_NOT_FOUND, "no muxer");
     }
-    e->cc = avcodec_alloc_context3(codec);
-    e->frame = av_frame_alloc();
-    e->pkt = av_packet_alloc();
+    e->cc = e->ff->avcodec_alloc_context3(codec);
+    e->frame = e->ff->av_frame_alloc();
+    e->pkt = e->ff->av_packet_alloc();
     if (!e->cc || !e->frame || !e->pkt) return fail(e, err, "out of memory");
     AVCodecContext *cc = e->cc;
     cc->sample_rate = e->rate;
     cc->sample_fmt = sf;
     cc->time_base = (AVRational){1, e->rate};
-    int r = av_channel_layout_copy(&cc->ch_layout, &(AVChannelLayout)AV_CHANNEL_LAYOUT_MONO);
+    int r = e->ff->av_channel_layout_copy(&cc->ch_layout, &(AVChannelLayout)AV_CHANNEL_LAYOUT_MONO);
     if (r < 0) return fail_av(e, err, r, "channel layout");
     if (f->bit_rate) cc->bit_rate = f->bit_rate;
     if (sf == AV_SAMPLE_FMT_S16 || sf == AV_SAMPLE_FMT_S16P) cc->bits_per_raw_sample = 16;
     if (e->fc && (e->fc->oformat->flags & AVFMT_GLOBALHEADER)) cc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
-    r = avcodec_open2(cc, codec, NULL);
+    r = e->ff->avcodec_open2(cc, codec, NULL);
     if (r < 0) return fail_av(e, err, r, "cannot open the encoder");
 
     e->small_last = !!(codec->capabilities & (AV_CODEC_CAP_SMALL_LAST_FRAME | AV_CODEC_CAP_VARIABLE_FRAME_SIZE));
@@ -247,26 +247,26 @@ static int open_ffmpeg(lt_encoder *e, lt_err *err) {
     e->frame->nb_samples = e->frame_size;
     e->frame->format = sf;
     e->frame->sample_rate = e->rate;
-    r = av_channel_layout_copy(&e->frame->ch_layout, &cc->ch_layout);
-    if (r >= 0) r = av_frame_get_buffer(e->frame, 0);
+    r = e->ff->av_channel_layout_copy(&e->frame->ch_layout, &cc->ch_layout);
+    if (r >= 0) r = e->ff->av_frame_get_buffer(e->frame, 0);
     if (r < 0) return fail_av(e, err, r, "frame buffer");
     e->fifo_cap = e->frame_size + BLOCK * 2 + 64;
     e->fifo = malloc(sizeof(float) * (size_t)e->fifo_cap);
     if (!e->fifo) return fail(e, err, "out of memory");
 
     if (e->fc) {
-        AVStream *st = avformat_new_stream(e->fc, NULL);
+        AVStream *st = e->ff->avformat_new_stream(e->fc, NULL);
         if (!st) return fail(e, err, "out of memory");
-        r = avcodec_parameters_from_context(st->codecpar, cc);
+        r = e->ff->avcodec_parameters_from_context(st->codecpar, cc);
         if (r < 0) return fail_av(e, err, r, "stream parameters");
         st->time_base = cc->time_base;
         e->memfile = !e->streaming && e->id == F_FLAC;
         const int bufsize = 4096;
-        uint8_t *buf = av_malloc(bufsize);
+        uint8_t *buf = e->ff->av_malloc(bufsize);
         if (!buf) return fail(e, err, "out of memory");
-        e->pb = avio_alloc_context(buf, bufsize, 1, e, NULL, avio_write_cb, e->memfile ? avio_seek_cb : NULL);
+        e->pb = e->ff->avio_alloc_context(buf, bufsize, 1, e, NULL, avio_write_cb, e->memfile ? avio_seek_cb : NULL);
         if (!e->pb) {
-            av_free(buf);
+            e->ff->av_free(buf);
             return fail(e, err, "out of memory");
         }
         e->pb->seekable = e->memfile ? AVIO_SEEKABLE_NORMAL : 0;
@@ -282,19 +282,19 @@ static int open_ffmpeg(lt_encoder *e, lt_err *err) {
 
 static int drain_packets(lt_encoder *e, lt_err *err) {
     for (;;) {
-        int r = avcodec_receive_packet(e->cc, e->pkt);
+        int r = e->ff->avcodec_receive_packet(e->cc, e->pkt);
         if (r == AVERROR(EAGAIN) || r == AVERROR_EOF) return 0;
         if (r < 0) return fail_av(e, err, r, "encoding failed");
         if (!e->fc) {
             r = out_bytes(e, e->pkt->data, (size_t)e->pkt->size, err);
-            av_packet_unref(e->pkt);
+            e->ff->av_packet_unref(e->pkt);
             if (r) return r;
             continue;
         }
         e->pkt->stream_index = 0;
-        av_packet_rescale_ts(e->pkt, e->cc->time_base, e->fc->streams[0]->time_base);
-        r = av_write_frame(e->fc, e->pkt);
-        av_packet_unref(e->pkt);
+        e->ff->av_packet_rescale_ts(e->pkt, e->cc->time_base, e->fc->streams[0]->time_base);
+        r = e->ff->av_write_frame(e->fc, e->pkt);
+        e->ff->av_packet_unref(e->pkt);
         if (r < 0 || e->io_failed) return fail_av(e, err, r < 0 ? r : AVERROR_EXTERNAL, "writing a packet");
     }
 }
@@ -310,7 +310,7 @@ static void clip_copy(float *dst, const float *src, int n) {
 static int encode_frame(lt_encoder *e, int n, lt_err *err) {
     AVFrame *fr = e->frame;
     fr->nb_samples = e->frame_size;
-    int r = av_frame_make_writable(fr);
+    int r = e->ff->av_frame_make_writable(fr);
     if (r < 0) return fail_av(e, err, r, "frame buffer");
     int len = e->small_last ? n : e->frame_size;
     fr->nb_samples = len;
@@ -327,7 +327,7 @@ static int encode_frame(lt_encoder *e, int n, lt_err *err) {
     e->pts += len;
     memmove(e->fifo, e->fifo + n, sizeof(float) * (size_t)(e->fifo_n - n));
     e->fifo_n -= n;
-    r = avcodec_send_frame(e->cc, fr);
+    r = e->ff->avcodec_send_frame(e->cc, fr);
     if (r < 0) return fail_av(e, err, r, "encoding failed");
     return drain_packets(e, err);
 }
@@ -350,10 +350,10 @@ static int emit_ffmpeg(lt_encoder *e, const float *x, int n, lt_err *err) {
 static int flush_ffmpeg(lt_encoder *e, lt_err *err) {
     if (!e->fc) return 0;
     if (e->fc->oformat->flags & AVFMT_ALLOW_FLUSH) {
-        int r = av_write_frame(e->fc, NULL);
+        int r = e->ff->av_write_frame(e->fc, NULL);
         if (r < 0 || e->io_failed) return fail_av(e, err, r < 0 ? r : AVERROR_EXTERNAL, "flushing the muxer");
     }
-    avio_flush(e->pb);
+    e->ff->avio_flush(e->pb);
     if (e->io_failed || e->pb->error < 0)
         return fail_av(e, err, e->pb->error < 0 ? e->pb->error : AVERROR_EXTERNAL, "writing");
     return 0;
@@ -403,7 +403,7 @@ static int emit(lt_encoder *e, const float *x, int n, lt_err *err) {
 static int resample(lt_encoder *e, const float *x, int n, lt_err *err) {
     if (!e->swr) return emit(e, x, n, err);
     for (;;) {
-        int need = swr_get_out_samples(e->swr, n);
+        int need = e->ff->swr_get_out_samples(e->swr, n);
         if (need < 0) return fail_av(e, err, need, "resampling");
         if (need > e->rs_cap) {
             float *p = realloc(e->rs, sizeof(float) * (size_t)(need + 256));
@@ -413,7 +413,7 @@ static int resample(lt_encoder *e, const float *x, int n, lt_err *err) {
         }
         uint8_t *out = (uint8_t *)e->rs;
         const uint8_t *in = (const uint8_t *)x;
-        int got = swr_convert(e->swr, &out, e->rs_cap, x ? &in : NULL, n);
+        int got = e->ff->swr_convert(e->swr, &out, e->rs_cap, x ? &in : NULL, n);
         if (got < 0) return fail_av(e, err, got, "resampling");
         if (got > 0 && emit(e, e->rs, got, err)) return -1;
         if (x || got == 0) return 0; /* flushing (x NULL): loop until the resampler is empty */
@@ -429,7 +429,7 @@ static int start(lt_encoder *e, lt_err *err) {
         return out_bytes(e, h, 44, err);
     }
     if (e->fc) {
-        int r = avformat_write_header(e->fc, NULL);
+        int r = e->ff->avformat_write_header(e->fc, NULL);
         if (r < 0) return fail_av(e, err, r, "writing the header");
         return flush_ffmpeg(e, err);
     }
@@ -458,11 +458,20 @@ int lt_encoder_new(const char *format, int out_rate, int streaming, lt_encoder_w
     e->streaming = !!streaming;
     e->write = write;
     e->ud = ud;
+    if (e->rate != IN_RATE || f->codec) {
+        lt_err why;
+        e->ff = lt_ffmpeg(&why);
+        if (!e->ff) {
+            lt_fail(err, "%s encoder: %s", f->name, why.msg);
+            lt_encoder_free(e);
+            return -1;
+        }
+    }
     if (e->rate != IN_RATE) {
         AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
-        int r = swr_alloc_set_opts2(&e->swr, &mono, AV_SAMPLE_FMT_FLT, e->rate, &mono, AV_SAMPLE_FMT_FLT, IN_RATE,
+        int r = e->ff->swr_alloc_set_opts2(&e->swr, &mono, AV_SAMPLE_FMT_FLT, e->rate, &mono, AV_SAMPLE_FMT_FLT, IN_RATE,
                                     0, NULL);
-        if (r >= 0) r = swr_init(e->swr);
+        if (r >= 0) r = e->ff->swr_init(e->swr);
         if (r < 0) {
             fail_av(e, err, r, "cannot set up the resampler");
             lt_encoder_free(e);
@@ -505,13 +514,13 @@ int lt_encoder_finish(lt_encoder *e, lt_err *err) {
             int k = e->fifo_n < e->frame_size ? e->fifo_n : e->frame_size;
             if (encode_frame(e, k, err)) return -1;
         }
-        int r = avcodec_send_frame(e->cc, NULL);
+        int r = e->ff->avcodec_send_frame(e->cc, NULL);
         if (r < 0) return fail_av(e, err, r, "flushing the encoder");
         if (drain_packets(e, err)) return -1;
         if (e->fc) {
-            r = av_write_trailer(e->fc);
+            r = e->ff->av_write_trailer(e->fc);
             if (r < 0 || e->io_failed) return fail_av(e, err, r < 0 ? r : AVERROR_EXTERNAL, "writing the trailer");
-            avio_flush(e->pb);
+            e->ff->avio_flush(e->pb);
             if (e->io_failed) return fail_av(e, err, AVERROR_EXTERNAL, "writing");
         }
         if (e->memfile) return out_bytes(e, e->mem, e->mem_len, err);
@@ -528,16 +537,21 @@ int lt_encoder_finish(lt_encoder *e, lt_err *err) {
 
 void lt_encoder_free(lt_encoder *e) {
     if (!e) return;
+    if (!e->ff) { /* a raw format at 24 kHz: nothing of FFmpeg's */
+        free(e->mem);
+        free(e);
+        return;
+    }
     if (e->pb) {
-        av_freep(&e->pb->buffer);
-        avio_context_free(&e->pb);
+        e->ff->av_freep(&e->pb->buffer);
+        e->ff->avio_context_free(&e->pb);
     }
     if (e->fc) e->fc->pb = NULL;
-    avformat_free_context(e->fc);
-    avcodec_free_context(&e->cc);
-    av_frame_free(&e->frame);
-    av_packet_free(&e->pkt);
-    swr_free(&e->swr);
+    e->ff->avformat_free_context(e->fc);
+    e->ff->avcodec_free_context(&e->cc);
+    e->ff->av_frame_free(&e->frame);
+    e->ff->av_packet_free(&e->pkt);
+    e->ff->swr_free(&e->swr);
     free(e->fifo);
     free(e->rs);
     free(e->mem);

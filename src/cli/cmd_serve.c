@@ -3,7 +3,6 @@
  * graceful stop. Settings come from a JSON file, LITETTS_* variables and
  * flags (src/server/settings.c), each overriding the one before. */
 #include <getopt.h>
-#include <libavutil/log.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,7 +104,6 @@ static int is_model_config(const char *path) {
 }
 
 int lt_cmd_serve(int argc, char **argv) {
-    av_log_set_level(AV_LOG_ERROR); /* FFmpeg's encoders chat at info level; the server logs what matters */
     struct option opts[N_FLAGS + 4];
     for (int i = 0; i < N_FLAGS; i++)
         opts[i] = (struct option){FLAGS[i].flag, FLAGS[i].value ? no_argument : required_argument, 0, 1000 + i};
