@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "engine/kernels.h"
+#include "engine/quant.h"
 
 static uint64_t rng_state = 88172645463325252ull;
 static float frand(void) {
@@ -93,6 +94,36 @@ static void test_conv1d_shapes(void **state) {
     conv_case(64, 70, 1031, 7, 1, 9, 3, 0);  /* no bias */
     conv_case(130, 6, 129, 3, 1, 1, 1, 1);
     conv_case(514, 64, 40, 3, 1, 1, 1, 1);   /* decoder.encode widths */
+}
+
+/* lt_conv1d_typed widens f16 / bf16 / q8_0 weights while packing: bit for bit the
+ * result of lt_conv1d on the widened weights, stride 1 (direct) and strided (copy). */
+static void typed_case(int cin, int cout, int tin, int k, int stride, int pad, int dil) {
+    int64_t nw = (int64_t)cout * cin * k;
+    float *x = rand_buf((int64_t)cin * tin), *w = rand_buf(nw), *b = rand_buf(cout), *wf = malloc(sizeof(float) * nw);
+    int tout = lt_conv1d_out_len(tin, k, stride, pad, dil);
+    float *y0 = malloc(sizeof(float) * (size_t)cout * tout), *y1 = malloc(sizeof(float) * (size_t)cout * tout);
+    uint16_t *h = malloc(sizeof(uint16_t) * nw);
+    void *q = malloc((size_t)(nw / 32 + 1) * 34);
+    for (int t = 0; t < 3; t++) {
+        if (t == 2 && (cin * k) % 32) break;
+        const void *wt = h;
+        lt_dtype dt = t == 0 ? LT_F16 : t == 1 ? LT_BF16 : LT_Q8_0;
+        if (t == 0) lt_f32_to_f16_row(w, h, nw), lt_f16_to_f32_row(h, wf, nw);
+        if (t == 1) lt_f32_to_bf16_row(w, h, nw), lt_bf16_to_f32_row(h, wf, nw);
+        if (t == 2) lt_q8_0_quantize_row(w, q, nw), lt_q8_0_dequantize_row(q, wf, nw), wt = q;
+        assert_int_equal(lt_conv1d(x, cin, tin, wf, b, cout, k, stride, pad, dil, y0), 0);
+        assert_int_equal(lt_conv1d_typed(x, cin, tin, wt, dt, b, cout, k, stride, pad, dil, y1), 0);
+        assert_memory_equal(y0, y1, sizeof(float) * (size_t)cout * tout);
+    }
+    free(x), free(w), free(b), free(wf), free(y0), free(y1), free(h), free(q);
+}
+
+static void test_conv1d_typed_weights(void **state) {
+    (void)state;
+    typed_case(64, 70, 301, 3, 1, 1, 1);  /* q8_0 rows of whole blocks (64·3 = 192) */
+    typed_case(33, 19, 300, 11, 1, 25, 5); /* 363: f16 / bf16 only */
+    typed_case(22, 32, 601, 12, 6, 3, 1);  /* strided: widened copy */
 }
 
 static void test_conv_transpose1d(void **state) {
@@ -214,6 +245,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ordered_gemm_is_sequential),
         cmocka_unit_test(test_conv1d_shapes),
+        cmocka_unit_test(test_conv1d_typed_weights),
         cmocka_unit_test(test_conv_transpose1d),
         cmocka_unit_test(test_adain_and_snake),
         cmocka_unit_test(test_lstm_against_reference),

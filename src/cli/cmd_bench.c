@@ -223,6 +223,27 @@ static void on_signal(int sig) {
 
 /* ---- what the children report ------------------------------------------- */
 
+/* CPU time of this process, and the machine's steal and total ticks from
+ * /proc/stat: on a shared VM the hypervisor runs other guests on "our" cores
+ * (steal), which slows wall-clock figures without any change in the engine. */
+typedef struct cpu_clock { double process_s; unsigned long long steal, total; } cpu_clock;
+
+static void cpu_clock_read(cpu_clock *c) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    c->process_s = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6 + (double)ru.ru_stime.tv_sec +
+                   ru.ru_stime.tv_usec * 1e-6;
+    c->steal = c->total = 0;
+    FILE *f = fopen("/proc/stat", "r");
+    unsigned long long v[8] = {0};
+    if (f && fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+                    &v[6], &v[7]) == 8) {
+        for (int i = 0; i < 8; i++) c->total += v[i];
+        c->steal = v[7];
+    }
+    if (f) fclose(f);
+}
+
 typedef struct row {
     char type[8];
     int threads;
@@ -236,6 +257,8 @@ typedef struct row {
     double snr_db;            /* NAN: not measured; INFINITY: identical to the reference */
     int is_reference;
     double logmel_mean, logmel_p99;
+    double cpu_s;             /* this process's CPU time (user + system) during the utterance */
+    double steal_pct;         /* the hypervisor's share of all CPUs' time during it (/proc/stat steal); NAN: unknown */
     int length_differs;       /* the utterance's length differs from the reference's */
     char quality_note[256];
     /* filled in by the parent */
@@ -474,9 +497,15 @@ static void run_row(const bench_opts *o, int type_index, int threads, int write_
         lt_synth_result_free(&r);
     }
     progress("%s, %d thread%s: utterance (%s)", tag, threads, threads == 1 ? "" : "s", o->utterance_label);
+    cpu_clock c0, c1;
+    cpu_clock_read(&c0);
     t0 = now_s();
     if (synth(m, &vp, o->phonemes, 1.0f, &h, &r, &err)) goto fail;
     out->wall_s = now_s() - t0;
+    cpu_clock_read(&c1);
+    out->cpu_s = c1.process_s - c0.process_s;
+    out->steal_pct = c1.total > c0.total && c0.total ? 100.0 * (double)(c1.steal - c0.steal) / (double)(c1.total - c0.total)
+                                                     : NAN;
     out->samples = r.n_samples;
     out->audio_s = (double)r.n_samples / 24000.0;
     out->n_tokens = r.n_tokens;
@@ -634,6 +663,8 @@ static void print_json(const bench_opts *o, const row *rows, int n, const lt_cpu
         json_object_set_new(j, "ttfa_audio_s", num_or_null(r->ok ? r->ttfa_audio_s : NAN, 4));
         json_object_set_new(j, "load_s", num_or_null(r->ok ? r->load_s : NAN, 4));
         json_object_set_new(j, "peak_rss_mb", num_or_null(r->peak_rss_mb, 1));
+        json_object_set_new(j, "cpu_s", num_or_null(r->ok ? r->cpu_s : NAN, 3));
+        json_object_set_new(j, "steal_pct", num_or_null(r->ok ? r->steal_pct : NAN, 1));
         json_object_set_new(j, "gflop", num_or_null(r->ok ? r->flops / 1e9 : NAN, 2));
         json_object_set_new(j, "gflops_effective", num_or_null(r->ok ? r->flops / 1e9 / r->wall_s : NAN, 2));
         json_object_set_new(j, "sgemm_gflops", num_or_null(r->sgemm_gflops, 2));
@@ -696,8 +727,9 @@ static void print_table(const bench_opts *o, const row *rows, int n, const lt_cp
     if (o->quality)
         printf("quality vs f32: snr_db with the golden harmonics injected (%s); logmel = mean log-mel distance, "
                "utterance, seed %llu\n", o->case_dir, (unsigned long long)o->seed);
-    printf("\n%-7s %7s %7s %7s %6s %6s %6s %11s %16s %12s %7s %7s\n", "weights", "threads", "audio_s", "wall_s", "rtf",
-           "ttfa_s", "load_s", "peak_rss_mb", "gflops_effective", "sgemm_gflops", "snr_db", "logmel");
+    printf("\n%-7s %7s %7s %7s %6s %6s %6s %11s %16s %12s %7s %7s %6s %6s\n", "weights", "threads", "audio_s", "wall_s",
+           "rtf", "ttfa_s", "load_s", "peak_rss_mb", "gflops_effective", "sgemm_gflops", "snr_db", "logmel", "cpu_s",
+           "steal%");
     for (int i = 0; i < n; i++) {
         const row *r = &rows[i];
         if (r->reference_only) continue;
@@ -712,9 +744,11 @@ static void print_table(const bench_opts *o, const row *rows, int n, const lt_cp
         if (r->is_reference) snprintf(lm, sizeof lm, "ref");
         else fmt_num(lm, sizeof lm, r->logmel_mean, 4);
         if (r->length_differs) strncat(lm, "*", sizeof lm - strlen(lm) - 1);
-        printf("%-7s %7d %7.2f %7.2f %6.3f %6.2f %6.3f %11.1f %16.2f %12.2f %7s %7s\n", r->type, r->threads, r->audio_s,
-               r->wall_s, r->wall_s / r->audio_s, r->ttfa_s, r->load_s, r->peak_rss_mb, r->flops / 1e9 / r->wall_s,
-               r->sgemm_gflops, snr, lm);
+        char st[16];
+        fmt_num(st, sizeof st, r->steal_pct, 1);
+        printf("%-7s %7d %7.2f %7.2f %6.3f %6.2f %6.3f %11.1f %16.2f %12.2f %7s %7s %6.2f %6s\n", r->type, r->threads,
+               r->audio_s, r->wall_s, r->wall_s / r->audio_s, r->ttfa_s, r->load_s, r->peak_rss_mb,
+               r->flops / 1e9 / r->wall_s, r->sgemm_gflops, snr, lm, r->cpu_s, st);
     }
     int star = 0;
     for (int i = 0; i < n; i++) star |= rows[i].length_differs;
@@ -756,6 +790,13 @@ static void print_table(const bench_opts *o, const row *rows, int n, const lt_cp
             printf(" OpenBLAS sgemm %.2fx\n", rows_sgemm(rows, n, t2) / rows_sgemm(rows, n, t1));
         }
     }
+    double worst_steal = 0;
+    for (int i = 0; i < n; i++)
+        if (!rows[i].reference_only && rows[i].ok && rows[i].steal_pct > worst_steal) worst_steal = rows[i].steal_pct;
+    if (worst_steal >= 5.0)
+        printf("  note: the hypervisor took up to %.0f%% of the CPUs' time during these rows (steal%%): wall-clock\n"
+               "        figures and thread scaling are understated; compare cpu_s, or rerun on a quiet machine\n",
+               worst_steal);
     if (o->quality) {
         double worst = INFINITY;
         const char *wname = NULL;
@@ -769,7 +810,7 @@ static void print_table(const bench_opts *o, const row *rows, int n, const lt_cp
     }
     for (int i = 0; i < n; i++)
         if (!rows[i].reference_only && rows[i].ok && !strcmp(rows[i].type, "f16")) {
-            printf("  f16 peak RSS, %d thread%s: %.1f MiB (goal <= 200 MB)\n", rows[i].threads,
+            printf("  f16 peak RSS, %d thread%s: %.1f MiB (goal <= 200 MB = 190.7 MiB)\n", rows[i].threads,
                    rows[i].threads == 1 ? "" : "s", rows[i].peak_rss_mb);
         }
     fflush(stdout);

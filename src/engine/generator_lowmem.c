@@ -148,8 +148,12 @@ static int widen_w(lt_weight w, int64_t n, lt_weight *out, float **buf) {
     out->dtype = LT_F32;
     return 0;
 }
-static int widen_conv(const lt_conv *c, lt_conv *dst, float **buf) {
+/* Convolutions read their weights as stored (lt_conv_apply → lt_conv1d_typed
+ * widens them while packing); only strided ones get a float32 copy per pass. */
+static int widen_conv(const lt_conv *c, int stride, lt_conv *dst, float **buf) {
     *dst = *c;
+    *buf = NULL;
+    if (stride == 1) return 0;
     return widen_w(c->w, (int64_t)c->out * c->in * c->k, &dst->w, buf);
 }
 
@@ -389,8 +393,8 @@ static int resblock_run(gen *g, const lt_adain_resblock1 *r, seq *x, const doubl
         int mode = i + 1 == r->n ? acc_mode : 0;
         lt_conv cv1, cv2;
         float *w1, *w2;
-        if (widen_conv(&r->convs1[i], &cv1, &w1)) return -1;
-        if (widen_conv(&r->convs2[i], &cv2, &w2)) {
+        if (widen_conv(&r->convs1[i], 1, &cv1, &w1)) return -1;
+        if (widen_conv(&r->convs2[i], 1, &cv2, &w2)) {
             free(w1);
             return -1;
         }
@@ -462,16 +466,16 @@ int lt_generator_forward_lowmem(const lt_kokoro *m, float **x_in, int F2, float 
         const char *te = getenv("LITETTS_GENERATOR_TILE"); /* tests: many small tiles */
         if (te && atoi(te) >= 16) g.tile = atoi(te);
         /* noise branch: S = noise_res(noise_conv(har)) */
+        int stride_f0 = 1;
+        for (int j = i + 1; j < c->n_upsamples; j++) stride_f0 *= c->upsample_rates[j];
+        int nstride = last ? 1 : stride_f0, npad = last ? 0 : (stride_f0 + 1) / 2;
         lt_conv ncw;
         float *ncbuf = NULL;
-        if (widen_conv(&m->noise_convs[i], &ncw, &ncbuf)) {
+        if (widen_conv(&m->noise_convs[i], nstride, &ncw, &ncbuf)) {
             rc = -1;
             break;
         }
         const lt_conv *nc = &ncw;
-        int stride_f0 = 1;
-        for (int j = i + 1; j < c->n_upsamples; j++) stride_f0 *= c->upsample_rates[j];
-        int nstride = last ? 1 : stride_f0, npad = last ? 0 : (stride_f0 + 1) / 2;
         int Tsrc = lt_conv1d_out_len(frames, nc->k, nstride, npad, 1);
         const lt_conv_t *up = &m->ups[i];
         int u = c->upsample_rates[i], Tup = (T - 1) * u - 2 * ((up->k - u) / 2) + up->k + last;

@@ -13,6 +13,8 @@
 
 #include <stdint.h>
 
+#include "engine/tensor.h"
+
 /* y[m][n] = (Σ_k a[m][k]·b[n][k]) + bias[n], each sum in index order (see kernels.c). */
 int lt_matmul_abt(const float *a, int lda, const float *b, int ldb, int M, int N, int K, const float *bias, float *y,
                   int ldy);
@@ -24,6 +26,11 @@ void lt_linear_rows(const float *x, int T, int in, const float *w, const float *
 int lt_conv1d_out_len(int tin, int k, int stride, int pad, int dil);
 int lt_conv1d(const float *x, int cin, int tin, const float *w, const float *b, int cout, int k,
               int stride, int pad, int dil, float *y);
+/* The same with w in the file's type (f32, f16, bf16, or q8_0 rows of whole blocks): stride-1
+ * convolutions widen the weights while packing them (no float32 copy of the layer); others
+ * widen a copy for the call. Results equal lt_conv1d on the widened weights. */
+int lt_conv1d_typed(const float *x, int cin, int tin, const void *w, lt_dtype wtype, const float *b, int cout, int k,
+                    int stride, int pad, int dil, float *y);
 
 /* ConvTranspose1d, channel-major, groups = 1. w [cin][cout][k].
  * tout = (tin − 1)·stride − 2·pad + k + out_pad. */
@@ -73,8 +80,8 @@ int lt_lstm_bidirectional(const float *x, int T, int in, int H, const float *con
 
 /* Conv1d, stride 1, channel-major, with Q8_0 weights w [cout][cin·k] (kernels_q8.c; cin·k a multiple of
  * 32, else -1): on AVX-512 VNNI the activations are quantised to 8 bits with one scale per output column
- * (max |x| over its receptive field / 127) and multiplied in integers; otherwise the weights are widened
- * for this call and lt_conv1d runs. tout = tin + 2·pad − dil·(k−1); b may be NULL. */
+ * (max |x| over its receptive field / 127) and multiplied in integers; otherwise lt_conv1d_typed runs
+ * (the blocks widened while packing). tout = tin + 2·pad − dil·(k−1); b may be NULL. */
 int lt_conv1d_q8_0(const float *x, int cin, int tin, const void *w, const float *b, int cout, int k, int pad,
                    int dil, float *y);
 /* 1 when lt_conv1d_q8_0 takes the 8-bit integer path on this CPU (after LITETTS_CPU_DISABLE), else 0. */

@@ -22,6 +22,7 @@
 
 #include "core/cpu_features.h"
 #include "engine/kernels.h"
+#include "engine/quant.h"
 #include "engine/threadpool.h"
 
 void lt_conv_tiling_plan(int tout, int cols, int chunk_hint, int n_cb, int threads, lt_conv_tiling *t) {
@@ -122,7 +123,9 @@ int lt_conv1d_out_len(int tin, int k, int stride, int pad, int dil) {
 
 typedef struct conv_job {
     const conv_isa *is;
-    const float *x, *w, *b;
+    const float *x, *b;
+    const void *w; /* [cout][cin][k] in the file's type (wtype) */
+    lt_dtype wtype;
     float *y, *wp, *scratch;
     int cin, tin, cout, k, pad, dil, tout;
     int n_cb, chunk, n_chunks, n_groups, cb_per_group;
@@ -130,7 +133,8 @@ typedef struct conv_job {
     size_t xc_floats;
 } conv_job;
 
-/* Task cb: pack co-block cb of the weights. */
+/* Task cb: pack co-block cb of the weights, widening f16 / bf16 / q8_0 to
+ * float32 on the way (no float32 copy of the whole layer is ever made). */
 static void conv_pack_task(void *ctx, int cb, int thread) {
     (void)thread;
     const conv_job *j = ctx;
@@ -138,9 +142,22 @@ static void conv_pack_task(void *ctx, int cb, int thread) {
     float *dst = j->wp + (size_t)cb * ck * cob;
     for (int r = 0; r < cob; r++) {
         int co = cb * cob + r;
-        if (co < j->cout) {
-            const float *src = j->w + (int64_t)co * ck;
+        if (co < j->cout && j->wtype == LT_F32) {
+            const float *src = (const float *)j->w + (int64_t)co * ck;
             for (int i = 0; i < ck; i++) dst[(int64_t)i * cob + r] = src[i];
+        } else if (co < j->cout && (j->wtype == LT_F16 || j->wtype == LT_BF16)) {
+            const uint16_t *src = (const uint16_t *)j->w + (int64_t)co * ck;
+            if (j->wtype == LT_F16)
+                for (int i = 0; i < ck; i++) dst[(int64_t)i * cob + r] = lt_f16_to_f32(src[i]);
+            else
+                for (int i = 0; i < ck; i++) dst[(int64_t)i * cob + r] = lt_bf16_to_f32(src[i]);
+        } else if (co < j->cout) { /* q8_0, rows of whole blocks (lt_conv1d_typed checks) */
+            const uint8_t *src = (const uint8_t *)j->w + (int64_t)co * (ck / LT_Q8_0_BLOCK) * LT_Q8_0_BLOCK_BYTES;
+            float blk[LT_Q8_0_BLOCK];
+            for (int i0 = 0; i0 < ck; i0 += LT_Q8_0_BLOCK) {
+                lt_q8_0_dequantize_row(src + (i0 / LT_Q8_0_BLOCK) * LT_Q8_0_BLOCK_BYTES, blk, LT_Q8_0_BLOCK);
+                for (int i = 0; i < LT_Q8_0_BLOCK; i++) dst[(int64_t)(i0 + i) * cob + r] = blk[i];
+            }
         } else {
             for (int i = 0; i < ck; i++) dst[(int64_t)i * cob + r] = 0.0f;
         }
@@ -180,10 +197,10 @@ static void conv_task(void *ctx, int t, int thread) {
     }
 }
 
-static int conv1d_direct(const conv_isa *is, const float *x, int cin, int tin, const float *w, const float *b,
-                         int cout, int k, int pad, int dil, float *y, int tout) {
-    conv_job j = {.is = is, .x = x, .w = w, .b = b, .y = y, .cin = cin, .tin = tin, .cout = cout, .k = k,
-                  .pad = pad, .dil = dil, .tout = tout};
+static int conv1d_direct(const conv_isa *is, const float *x, int cin, int tin, const void *w, lt_dtype wtype,
+                         const float *b, int cout, int k, int pad, int dil, float *y, int tout) {
+    conv_job j = {.is = is, .x = x, .w = w, .wtype = wtype, .b = b, .y = y, .cin = cin, .tin = tin, .cout = cout,
+                  .k = k, .pad = pad, .dil = dil, .tout = tout};
     int threads = lt_pool_threads(), cols = is->cols, halo = (k - 1) * dil;
     j.n_cb = (cout + is->cob - 1) / is->cob;
     /* chunk: the input window (cin × (chunk + halo) floats) about 256 KiB */
@@ -245,9 +262,26 @@ static int conv1d_im2col(const float *x, int cin, int tin, const float *w, const
 
 int lt_conv1d(const float *x, int cin, int tin, const float *w, const float *b, int cout, int k,
               int stride, int pad, int dil, float *y) {
+    return lt_conv1d_typed(x, cin, tin, w, LT_F32, b, cout, k, stride, pad, dil, y);
+}
+
+int lt_conv1d_typed(const float *x, int cin, int tin, const void *w, lt_dtype wtype, const float *b, int cout, int k,
+                    int stride, int pad, int dil, float *y) {
     int tout = lt_conv1d_out_len(tin, k, stride, pad, dil);
     if (tout <= 0) return 0;
     const conv_isa *is = conv_isa_get();
-    if (is && stride == 1) return conv1d_direct(is, x, cin, tin, w, b, cout, k, pad, dil, y, tout);
-    return conv1d_im2col(x, cin, tin, w, b, cout, k, stride, pad, dil, y, tout);
+    int64_t n = (int64_t)cout * cin * k;
+    int packs = wtype == LT_F32 || wtype == LT_F16 || wtype == LT_BF16 ||
+                (wtype == LT_Q8_0 && ((int64_t)cin * k) % LT_Q8_0_BLOCK == 0);
+    if (is && stride == 1 && packs) return conv1d_direct(is, x, cin, tin, w, wtype, b, cout, k, pad, dil, y, tout);
+    if (wtype == LT_F32) return conv1d_im2col(x, cin, tin, w, b, cout, k, stride, pad, dil, y, tout);
+    /* strided (small) convolutions and CPUs without AVX2: a float32 copy for this call */
+    float *f = malloc(sizeof(float) * (size_t)n);
+    if (!f) return -1;
+    if (wtype == LT_F16) lt_f16_to_f32_row(w, f, (size_t)n);
+    else if (wtype == LT_BF16) lt_bf16_to_f32_row(w, f, (size_t)n);
+    else lt_q8_0_dequantize_row(w, f, (size_t)n);
+    int rc = conv1d_im2col(x, cin, tin, f, b, cout, k, stride, pad, dil, y, tout);
+    free(f);
+    return rc;
 }

@@ -251,13 +251,7 @@ static void q8_task(void *ctx, int t, int thread) {
 
 static int q8_fallback(const float *x, int cin, int tin, const void *w, const float *b, int cout, int k, int pad,
                        int dil, float *y) {
-    size_t n = (size_t)cout * cin * k;
-    float *wf = malloc(sizeof(float) * n);
-    if (!wf) return -1;
-    lt_q8_0_dequantize_row(w, wf, n);
-    int rc = lt_conv1d(x, cin, tin, wf, b, cout, k, 1, pad, dil, y);
-    free(wf);
-    return rc;
+    return lt_conv1d_typed(x, cin, tin, w, LT_Q8_0, b, cout, k, 1, pad, dil, y);
 }
 
 int lt_conv1d_q8_0(const float *x, int cin, int tin, const void *w, const float *b, int cout, int k, int pad,

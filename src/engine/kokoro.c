@@ -21,6 +21,7 @@
 #include "engine/generator_lowmem.h"
 #include "engine/kokoro_internal.h"
 #include "engine/memtrace.h"
+#include "engine/weight_pages.h"
 
 void lt_dump(const lt_synth_hooks *h, const char *name, lt_dtype dtype, int ndim, const int64_t *shape,
              const void *data) {
@@ -220,12 +221,20 @@ int lt_kokoro_synthesize(const lt_kokoro *m, const char *phonemes, const float *
     }
     LT_DUMP_F32(h, "asr", asr, 1, D, F);
     lt_memtrace("prosody + text encoder");
+    if (m->release_weights) {
+        static const char *const text_stages[] = {"bert.", "bert_encoder.", "predictor.", "text_encoder.", NULL};
+        lt_weight_pages_release(&m->weights, text_stages, NULL);
+    }
 
     /* --- decoder --- */
     dec = malloc(sizeof(float) * (size_t)m->dec_out_dim * 2 * F);
     if (!dec) goto oom;
     if (lt_decoder_trunk_forward(m, asr, (int)F, f0, nn, s_dec, h, dec)) goto oom;
     lt_memtrace("decoder trunk");
+    if (m->release_weights) {
+        static const char *const trunk[] = {"decoder.", NULL};
+        lt_weight_pages_release(&m->weights, trunk, "decoder.generator.");
+    }
 
     /* harmonic source and its STFT */
     int nfft = c->istft_n_fft, nb = nfft / 2 + 1, frames = lt_stft_frames(L, c->istft_hop);

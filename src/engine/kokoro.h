@@ -56,6 +56,7 @@ typedef struct lt_kokoro {
     lt_tensor_set weights;
     void **owned;          /* float32 copies made for non-f32 weights */
     int n_owned, cap_owned;
+    int release_weights;   /* hand finished stages' weight pages back (weight_pages.h) */
 
     /* ALBERT (bert.*): E = embedding size, H = hidden */
     int bert_embed;

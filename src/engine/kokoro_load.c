@@ -10,6 +10,7 @@
 
 #include "engine/kokoro.h"
 #include "engine/quant.h"
+#include "engine/weight_pages.h"
 #include "engine/weights_file.h"
 
 typedef struct binder {
@@ -347,6 +348,7 @@ int lt_kokoro_open(const char *model_path, const char *config_path, lt_kokoro **
         m->config_json = embedded;
     }
     if (bind_model(m, model_path, err)) goto fail;
+    m->release_weights = lt_weight_pages_policy();
     *out = m;
     return 0;
 fail:

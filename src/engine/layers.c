@@ -1,9 +1,10 @@
 /* layers.c — layer structs → float32 kernels (see layers.h). Reduced-precision
- * weights (f16, bf16, q8_0) stay as the file stores them; each call widens
- * only the weights it is about to use and frees them after, so the model's
- * resident size is the file's size, not float32's. Stride-1 convolutions with
- * Q8_0 weights go to lt_conv1d_q8_0 instead, which reads the blocks directly
- * (8-bit integer products on AVX-512 VNNI). */
+ * weights (f16, bf16, q8_0) stay as the file stores them. Convolutions hand
+ * them to the kernels as they are: lt_conv1d_typed widens them while packing
+ * (stride 1), and stride-1 Q8_0 convolutions go to lt_conv1d_q8_0, which reads
+ * the blocks directly (8-bit integer products on AVX-512 VNNI). The other
+ * layers widen only the weights they are about to use and free them after, so
+ * the model's resident size is the file's size, not float32's. */
 #include "engine/layers.h"
 
 #include <stdlib.h>
@@ -36,12 +37,7 @@ int lt_conv_apply(const lt_conv *c, const float *x, int tin, int stride, int pad
     /* Q8_0 weights, stride 1: the 8-bit kernel reads the blocks as stored (kernels_q8.c) */
     if (c->w.dtype == LT_Q8_0 && stride == 1 && ((int64_t)c->in * c->k) % LT_Q8_0_BLOCK == 0)
         return lt_conv1d_q8_0(x, c->in, tin, c->w.p, c->b, c->out, c->k, pad, dil, y);
-    float *tmp;
-    const float *w = lt_weight_f32(c->w, (int64_t)c->out * c->in * c->k, &tmp);
-    if (!w) return -1;
-    int rc = lt_conv1d(x, c->in, tin, w, c->b, c->out, c->k, stride, pad, dil, y);
-    free(tmp);
-    return rc;
+    return lt_conv1d_typed(x, c->in, tin, c->w.p, c->w.dtype, c->b, c->out, c->k, stride, pad, dil, y);
 }
 
 int lt_conv_t_apply(const lt_conv_t *c, const float *x, int tin, int stride, int pad, float *y, int tout) {
