@@ -10,6 +10,12 @@
 /* Column tile for im2col / col2im: bounds scratch memory whatever the length. */
 #define LT_CONV_TILE 1024
 
+void lt_linear_sgemm(const float *x, int T, int in, const float *w, const float *b, int out, float *y) {
+    for (int t = 0; t < T; t++)
+        for (int n = 0; n < out; n++) y[(int64_t)t * out + n] = b ? b[n] : 0.0f;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T, out, in, 1.0f, x, in, w, in, 1.0f, y, out);
+}
+
 int lt_conv_transpose1d(const float *x, int cin, int tin, const float *w, const float *b, int cout,
                         int k, int stride, int pad, int out_pad, float *y, int tout) {
     (void)out_pad;

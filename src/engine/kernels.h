@@ -20,6 +20,9 @@ int lt_matmul_abt(const float *a, int lda, const float *b, int ldb, int M, int N
                   int ldy);
 /* y[T][out] = x[T][in] · wᵀ + b   (b may be NULL) */
 void lt_linear_rows(const float *x, int T, int in, const float *w, const float *b, int out, float *y);
+/* The same through OpenBLAS sgemm (its own summation order): for weights that were widened
+ * from a reduced type, where no bit-exact result exists to match. */
+void lt_linear_sgemm(const float *x, int T, int in, const float *w, const float *b, int out, float *y);
 
 /* Conv1d, channel-major. y[cout][tout], tout = (tin + 2·pad − dil·(k−1) − 1)/stride + 1.
  * w [cout][cin][k], b [cout] or NULL. */
