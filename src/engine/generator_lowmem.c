@@ -68,11 +68,6 @@ __attribute__((target("avx,f16c"))) static void f32_to_f16_f16c(const float *x, 
         memcpy(y + i, u, sizeof(uint16_t) * (size_t)(n - i));
     }
 }
-__attribute__((target("avx,f16c"))) static void f16_to_f32_f16c(const uint16_t *x, float *y, int64_t n) {
-    int64_t i = 0;
-    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(x + i))));
-    for (; i < n; i++) y[i] = lt_f16_to_f32(x[i]);
-}
 static int have_f16c(void) {
     static int v = -1;
     if (v < 0) v = lt_cpu_features_get()->f16c && lt_cpu_features_get()->avx;
@@ -81,17 +76,13 @@ static int have_f16c(void) {
 #else
 static int have_f16c(void) { return 0; }
 static void f32_to_f16_f16c(const float *x, uint16_t *y, int64_t n) { lt_f32_to_f16_row(x, y, (size_t)n); }
-static void f16_to_f32_f16c(const uint16_t *x, float *y, int64_t n) { lt_f16_to_f32_row(x, y, (size_t)n); }
 #endif
 
 static void to_f16(const float *x, uint16_t *y, int64_t n) {
     if (have_f16c()) f32_to_f16_f16c(x, y, n);
     else lt_f32_to_f16_row(x, y, (size_t)n);
 }
-static void from_f16(const uint16_t *x, float *y, int64_t n) {
-    if (have_f16c()) f16_to_f32_f16c(x, y, n);
-    else lt_f16_to_f32_row(x, y, (size_t)n);
-}
+static void from_f16(const uint16_t *x, float *y, int64_t n) { lt_f16_to_f32_row(x, y, (size_t)n); }
 
 /* ---------- seqs: whole-length [C][T] f16 tensors ---------- */
 

@@ -147,10 +147,13 @@ static void conv_pack_task(void *ctx, int cb, int thread) {
             for (int i = 0; i < ck; i++) dst[(int64_t)i * cob + r] = src[i];
         } else if (co < j->cout && (j->wtype == LT_F16 || j->wtype == LT_BF16)) {
             const uint16_t *src = (const uint16_t *)j->w + (int64_t)co * ck;
-            if (j->wtype == LT_F16)
-                for (int i = 0; i < ck; i++) dst[(int64_t)i * cob + r] = lt_f16_to_f32(src[i]);
-            else
-                for (int i = 0; i < ck; i++) dst[(int64_t)i * cob + r] = lt_bf16_to_f32(src[i]);
+            float row[256]; /* widened a piece at a time (F16C where the CPU has it), then scattered */
+            for (int i0 = 0; i0 < ck; i0 += 256) {
+                int m = ck - i0 < 256 ? ck - i0 : 256;
+                if (j->wtype == LT_F16) lt_f16_to_f32_row(src + i0, row, (size_t)m);
+                else lt_bf16_to_f32_row(src + i0, row, (size_t)m);
+                for (int i = 0; i < m; i++) dst[(int64_t)(i0 + i) * cob + r] = row[i];
+            }
         } else if (co < j->cout) { /* q8_0, rows of whole blocks (lt_conv1d_typed checks) */
             const uint8_t *src = (const uint8_t *)j->w + (int64_t)co * (ck / LT_Q8_0_BLOCK) * LT_Q8_0_BLOCK_BYTES;
             float blk[LT_Q8_0_BLOCK];
