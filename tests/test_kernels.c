@@ -170,7 +170,17 @@ static void test_adain_and_snake(void **state) {
             assert_float_equal(y[c * T + t], want, 2e-5 * (1 + fabs(want)));
         }
     }
-    free(x); free(gb); free(alpha); free(y);
+    /* out of place: the same bits, the input untouched; lt_copy and lt_div element for element */
+    float *z = malloc(sizeof(float) * (size_t)C * T), *x0 = malloc(sizeof(float) * (size_t)C * T);
+    memcpy(x0, x, sizeof(float) * (size_t)C * T);
+    lt_adain_snake_from(x, z, C, T, gb, alpha);
+    assert_memory_equal(z, y, sizeof(float) * (size_t)C * T);
+    assert_memory_equal(x, x0, sizeof(float) * (size_t)C * T);
+    lt_copy(z, x, (int64_t)C * T);
+    assert_memory_equal(z, x, sizeof(float) * (size_t)C * T);
+    lt_div(z, z, (int64_t)C * T, 3.0f);
+    for (int i = 0; i < C * T; i++) assert_true(z[i] == x[i] / 3.0f);
+    free(x); free(gb); free(alpha); free(y); free(z); free(x0);
 }
 
 static void test_lstm_against_reference(void **state) {

@@ -29,9 +29,8 @@ static int resblock1_forward(const lt_adain_resblock1 *r, float *x, int T, const
     int rc = 0;
     for (int i = 0; i < r->n && !rc; i++) {
         int d = r->dilation[i];
-        memcpy(a, x, sizeof(float) * (size_t)C * T);
         lt_style_affine(&r->adain1[i], s, gb);
-        lt_adain_snake(a, C, T, gb, r->alpha1[i]);
+        lt_adain_snake_from(x, a, C, T, gb, r->alpha1[i]);
         rc |= lt_conv_apply(&r->convs1[i], a, T, 1, d * (k - 1) / 2, d, b);
         lt_style_affine(&r->adain2[i], s, gb);
         lt_adain_snake(b, C, T, gb, r->alpha2[i]);
@@ -101,11 +100,11 @@ int lt_generator_forward(const lt_kokoro *m, const float *x_in, int F2, const fl
         int nk = c->n_resblock_kernels;
         memset(acc, 0, sizeof(float) * (size_t)Cn * Tup);
         for (int j = 0; j < nk && !rc; j++) {
-            memcpy(x, y, sizeof(float) * (size_t)Cn * Tup);
+            lt_copy(x, y, (int64_t)Cn * Tup);
             rc |= resblock1_forward(&m->resblocks[i * nk + j], x, Tup, s, tmp);
             lt_add_inplace(acc, x, (int64_t)Cn * Tup);
         }
-        for (int64_t q = 0; q < (int64_t)Cn * Tup; q++) x[q] = acc[q] / (float)nk;
+        lt_div(x, acc, (int64_t)Cn * Tup, (float)nk);
         lt_memtrace("generator stage");
         C = Cn;
         T = Tup;

@@ -236,17 +236,18 @@ LT_CLONES static void snake_row(float *r, int T, float a, float inv) {
     for (int t = 0; t < T; t++) r[t] += inv * sin2_poly(a * r[t]);
 }
 
-/* AdaIN of one row (see lt_adain), then Snake with alpha a when `snake`. */
-LT_CLONES static void adain_row(float *r, int T, float g, float bt, int snake, float a) {
+/* AdaIN of one row src (see lt_adain) into r (may be src), then Snake with alpha a when `snake`. */
+LT_CLONES static void adain_row(const float *src, float *r, int T, float g, float bt, int snake, float a) {
     float mean;
     double var_sum;
-    row_stats(r, T, &mean, &var_sum);
+    row_stats(src, T, &mean, &var_sum);
     float alpha = (float)(1.0 / sqrt(var_sum / T + 1e-5)), beta0 = 0.0f - mean * alpha;
-    for (int t = 0; t < T; t++) r[t] = g * (r[t] * alpha + beta0) + bt;
+    for (int t = 0; t < T; t++) r[t] = g * (src[t] * alpha + beta0) + bt;
     if (snake) snake_row(r, T, a, 1.0f / a);
 }
 
 typedef struct ew_job {
+    const float *src; /* adain: the input rows (x when in place) */
     float *x;
     const float *p, *q;
     int C, T, rows_per_task;
@@ -267,13 +268,18 @@ static void adain_task(void *ctx, int task, int thread) {
     const ew_job *j = ctx;
     int c0 = task * j->rows_per_task, c1 = c0 + j->rows_per_task < j->C ? c0 + j->rows_per_task : j->C;
     for (int c = c0; c < c1; c++)
-        adain_row(j->x + (int64_t)c * j->T, j->T, 1.0f + j->p[c], j->p[j->C + c], j->q != NULL, j->q ? j->q[c] : 0.0f);
+        adain_row(j->src + (int64_t)c * j->T, j->x + (int64_t)c * j->T, j->T, 1.0f + j->p[c], j->p[j->C + c],
+                  j->q != NULL, j->q ? j->q[c] : 0.0f);
 }
 
 void lt_adain(float *x, int C, int T, const float *gb) { lt_adain_snake(x, C, T, gb, NULL); }
 
 void lt_adain_snake(float *x, int C, int T, const float *gb, const float *alpha) {
-    ew_job j = {.x = x, .p = gb, .q = alpha, .C = C, .T = T};
+    lt_adain_snake_from(x, x, C, T, gb, alpha);
+}
+
+void lt_adain_snake_from(const float *x, float *y, int C, int T, const float *gb, const float *alpha) {
+    ew_job j = {.src = x, .x = y, .p = gb, .q = alpha, .C = C, .T = T};
     lt_parallel_for(row_tasks(C, T, &j.rows_per_task), adain_task, &j);
 }
 
@@ -327,6 +333,34 @@ static void add_task(void *ctx, int task, int thread) {
 void lt_add_inplace(float *y, const float *x, int64_t n) {
     ew_job j = {.x = y, .p = x, .n = n};
     lt_parallel_for(range_tasks(n, &j.per_task), add_task, &j);
+}
+
+static void copy_task(void *ctx, int task, int thread) {
+    (void)thread;
+    const ew_job *j = ctx;
+    int64_t i0 = task * j->per_task, m = j->n - i0 < j->per_task ? j->n - i0 : j->per_task;
+    memcpy(j->x + i0, j->p + i0, sizeof(float) * (size_t)m);
+}
+
+void lt_copy(float *y, const float *x, int64_t n) {
+    ew_job j = {.x = y, .p = x, .n = n};
+    lt_parallel_for(range_tasks(n, &j.per_task), copy_task, &j);
+}
+
+LT_CLONES static void scale_range(float *y, const float *x, int64_t n, float d) {
+    for (int64_t i = 0; i < n; i++) y[i] = x[i] / d;
+}
+
+static void div_task(void *ctx, int task, int thread) {
+    (void)thread;
+    const ew_job *j = ctx;
+    int64_t i0 = task * j->per_task, m = j->n - i0 < j->per_task ? j->n - i0 : j->per_task;
+    scale_range(j->x + i0, j->p + i0, m, j->f);
+}
+
+void lt_div(float *y, const float *x, int64_t n, float d) {
+    ew_job j = {.x = y, .p = x, .n = n, .f = d};
+    lt_parallel_for(range_tasks(n, &j.per_task), div_task, &j);
 }
 
 void lt_gelu_new(float *x, int64_t n) {

@@ -53,6 +53,8 @@ void lt_layer_norm_channels(float *x, int C, int T, const float *gamma, const fl
 void lt_adain(float *x, int C, int T, const float *gb);
 /* lt_adain, then Snake (below) with alpha [C] on the result (alpha NULL: none), in one pass. */
 void lt_adain_snake(float *x, int C, int T, const float *gb, const float *alpha);
+/* The same reading x and writing y (same values as copying x to y, then lt_adain_snake(y)). */
+void lt_adain_snake_from(const float *x, float *y, int C, int T, const float *gb, const float *alpha);
 /* AdaLayerNorm on rows x[T][C]: layer norm without affine, then (1 + gamma)·x̂ + beta. */
 void lt_ada_layer_norm_rows(float *x, int T, int C, const float *gb, float eps);
 
@@ -73,6 +75,10 @@ void lt_snake(float *x, int C, int T, const float *alpha);
 void lt_gelu_new(float *x, int64_t n);
 /* y[i] += x[i] */
 void lt_add_inplace(float *y, const float *x, int64_t n);
+/* y[i] = x[i], split over the thread pool (memcpy per task) */
+void lt_copy(float *y, const float *x, int64_t n);
+/* y[i] = x[i] / d (y may be x), split over the thread pool */
+void lt_div(float *y, const float *x, int64_t n, float d);
 
 /* Bidirectional single-layer LSTM (gate order i, f, g, o), x[T][in] → y[T][2H]
  * (forward half then backward half). w_ih [4H][in], w_hh [4H][H]; index 0 =
