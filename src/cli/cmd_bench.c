@@ -442,7 +442,6 @@ static void run_row(const bench_opts *o, int type_index, int threads, int write_
     lt_voice_pack vp = {0};
     lt_synth_result r = {0};
     out->snr_db = out->logmel_mean = out->logmel_p99 = NAN;
-    openblas_set_num_threads(threads);
     char tbuf[16];
     snprintf(tbuf, sizeof tbuf, "%d", threads);
     setenv("LITETTS_THREADS", tbuf, 1);

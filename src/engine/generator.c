@@ -115,8 +115,7 @@ int lt_generator_forward(const lt_kokoro *m, const float *x_in, int F2, const fl
     rc |= lt_conv_apply(cp, x, T, 1, (cp->k - 1) / 2, 1, y);
     LT_DUMP_F32(h, "gen_conv_post", y, 1, nb, T);
     int half = nb / 2;
-    for (int64_t j = 0; j < (int64_t)half * T; j++) y[j] = expf(y[j]);
-    for (int64_t j = (int64_t)half * T; j < (int64_t)nb * T; j++) y[j] = sinf(y[j]);
+    lt_exp_sin(y, (int64_t)half * T, (int64_t)(nb - half) * T);
     rc |= lt_istft(y, y + (int64_t)half * T, T, c->istft_n_fft, c->istft_hop, audio);
     free(buf);
     return rc ? -1 : 0;

@@ -583,8 +583,7 @@ int lt_generator_forward_lowmem(const lt_kokoro *m, float **x_in, int F2, float 
                 rc = -1;
                 break;
             }
-            for (int64_t j = 0; j < (int64_t)half * nf; j++) g.pend[j] = expf(g.pend[j]);
-            for (int64_t j = (int64_t)half * nf; j < (int64_t)nb * nf; j++) g.pend[j] = sinf(g.pend[j]);
+            lt_exp_sin(g.pend, (int64_t)half * nf, (int64_t)(nb - half) * nf);
             rc = lt_istft_range(g.pend, g.pend + (int64_t)half * nf, nf, fa, fb, nfft, hop, s0, s1, audio + s0);
         }
     }

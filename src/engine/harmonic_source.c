@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "engine/kokoro_internal.h"
+#include "engine/threadpool.h"
 
 #define N_HARM 9
 
@@ -33,6 +34,49 @@ static void interp_linear(const float *x, int64_t n_in, int64_t st, double S, fl
     }
 }
 
+typedef struct source_job {
+    const float *f0, *randn, *lin_w;
+    float *rad, *out, lin_b;
+    int U;
+    int64_t L, per;
+} source_job;
+
+/* rad[t][k] = (F0(t)·(k+1) / 24000) mod 1 (floor modulo) for t in the task's range */
+static void rad_task(void *ctx, int task, int thread) {
+    (void)thread;
+    const source_job *j = ctx;
+    int64_t t0 = task * j->per, t1 = t0 + j->per < j->L ? t0 + j->per : j->L;
+    for (int64_t t = t0; t < t1; t++) {
+        float ft = j->f0[t / j->U];
+        for (int k = 0; k < N_HARM; k++) {
+            float fn = ft * (float)(k + 1);
+            float r = fn / 24000.0f;
+            float mod = fmodf(r, 1.0f);
+            if (mod < 0) mod += 1.0f; /* PyTorch's % is floor modulo */
+            j->rad[t * N_HARM + k] = mod;
+        }
+    }
+}
+
+/* out[t] = tanh(Σ_k (0.1·sin(phase[t][k])·uv + noise_amp·randn[t][k])·w[k] + b) for the task's range */
+static void merge_task(void *ctx, int task, int thread) {
+    (void)thread;
+    const source_job *j = ctx;
+    int64_t t0 = task * j->per, t1 = t0 + j->per < j->L ? t0 + j->per : j->L;
+    for (int64_t t = t0; t < t1; t++) {
+        float ft = j->f0[t / j->U];
+        float uv = ft > 10.0f ? 1.0f : 0.0f;
+        float noise_amp = uv * 0.003f + ((1.0f - uv) * 0.1f) / 3.0f;
+        float acc = 0;
+        for (int k = 0; k < N_HARM; k++) {
+            float sine = sinf(j->rad[t * N_HARM + k]) * 0.1f;
+            float x = sine * uv + noise_amp * j->randn[t * N_HARM + k];
+            acc += x * j->lin_w[k];
+        }
+        j->out[t] = tanhf(acc + j->lin_b);
+    }
+}
+
 void lt_harmonic_source(const float *f0, int n_f0, int U, const float *rand_ini, const float *randn,
                         const float *lin_w, float lin_b, float *out) {
     int64_t L = (int64_t)n_f0 * U, Ld = n_f0; /* floor(L / U) */
@@ -45,40 +89,25 @@ void lt_harmonic_source(const float *f0, int n_f0, int U, const float *rand_ini,
         for (int64_t t = 0; t < L; t++) out[t] = 0; /* out of memory: silence, never garbage */
         return;
     }
-    for (int64_t t = 0; t < L; t++) {
-        float ft = f0[t / U];
-        for (int k = 0; k < N_HARM; k++) {
-            float fn = ft * (float)(k + 1);
-            float r = fn / 24000.0f;
-            float mod = fmodf(r, 1.0f);
-            if (mod < 0) mod += 1.0f; /* PyTorch's % is floor modulo */
-            rad[t * N_HARM + k] = mod;
-        }
-    }
+    /* the per-sample passes run on the pool (each t on its own: the same values);
+     * the cumulative sum and the interpolations stay sequential */
+    source_job j = {.f0 = f0, .randn = randn, .lin_w = lin_w, .rad = rad, .out = out, .lin_b = lin_b, .U = U, .L = L};
+    int tasks = L < 65536 ? 1 : 4 * lt_pool_threads();
+    j.per = (L + tasks - 1) / tasks;
+    lt_parallel_for((int)((L + j.per - 1) / j.per), rad_task, &j);
     for (int k = 1; k < N_HARM; k++) rad[k] += rand_ini[k]; /* no initial phase for the fundamental */
     for (int k = 0; k < N_HARM; k++) interp_linear(rad + k, L, N_HARM, 1.0 / U, down + k, Ld);
     /* cumsum accumulates in double and rounds each output to float */
     for (int k = 0; k < N_HARM; k++) {
         double acc = 0;
-        for (int64_t j = 0; j < Ld; j++) {
-            acc += (double)down[j * N_HARM + k];
+        for (int64_t i = 0; i < Ld; i++) {
+            acc += (double)down[i * N_HARM + k];
             float cs = (float)acc;
-            down[j * N_HARM + k] = ((cs * 2.0f) * 3.14159274f) * (float)U;
+            down[i * N_HARM + k] = ((cs * 2.0f) * 3.14159274f) * (float)U;
         }
     }
     for (int k = 0; k < N_HARM; k++) interp_linear(down + k, Ld, N_HARM, (double)U, rad + k, L);
-    for (int64_t t = 0; t < L; t++) {
-        float ft = f0[t / U];
-        float uv = ft > 10.0f ? 1.0f : 0.0f;
-        float noise_amp = uv * 0.003f + ((1.0f - uv) * 0.1f) / 3.0f;
-        float acc = 0;
-        for (int k = 0; k < N_HARM; k++) {
-            float sine = sinf(rad[t * N_HARM + k]) * 0.1f;
-            float x = sine * uv + noise_amp * randn[t * N_HARM + k];
-            acc += x * lin_w[k];
-        }
-        out[t] = tanhf(acc + lin_b);
-    }
+    lt_parallel_for((int)((L + j.per - 1) / j.per), merge_task, &j);
     free(rad);
     free(down);
 }

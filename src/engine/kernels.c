@@ -10,41 +10,89 @@
 /* Column tile for im2col / col2im: bounds scratch memory whatever the length. */
 #define LT_CONV_TILE 1024
 
+/* GEMMs through OpenBLAS are split over the engine's pool, each task one
+ * single-threaded cblas_sgemm on a slice of the output (OpenBLAS's own threads
+ * would spin for ~0.1 s after every call, competing with the pool's workers on
+ * the same cores; threadpool.c keeps OpenBLAS at one thread). */
+
+typedef struct lin_job {
+    const float *x, *w, *b;
+    float *y;
+    int T, in, out, per;
+} lin_job;
+
+static void lin_task(void *ctx, int task, int thread) {
+    (void)thread;
+    const lin_job *j = ctx;
+    int n0 = task * j->per, n = j->out - n0 < j->per ? j->out - n0 : j->per;
+    for (int t = 0; t < j->T; t++)
+        for (int c = 0; c < n; c++) j->y[(int64_t)t * j->out + n0 + c] = j->b ? j->b[n0 + c] : 0.0f;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, j->T, n, j->in, 1.0f, j->x, j->in, j->w + (int64_t)n0 * j->in,
+                j->in, 1.0f, j->y + n0, j->out);
+}
+
+/* Tasks of `per` output rows: about 4 per thread, multiples of 16, whole when small. */
+static int gemm_tasks(int rows, int64_t work, int *per) {
+    int threads = lt_pool_threads();
+    int tasks = threads <= 1 || work < (1 << 20) ? 1 : 4 * threads;
+    *per = ((rows + tasks - 1) / tasks + 15) / 16 * 16;
+    if (*per < 16) *per = 16;
+    return (rows + *per - 1) / *per;
+}
+
 void lt_linear_sgemm(const float *x, int T, int in, const float *w, const float *b, int out, float *y) {
-    for (int t = 0; t < T; t++)
-        for (int n = 0; n < out; n++) y[(int64_t)t * out + n] = b ? b[n] : 0.0f;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T, out, in, 1.0f, x, in, w, in, 1.0f, y, out);
+    lin_job j = {.x = x, .w = w, .b = b, .y = y, .T = T, .in = in, .out = out};
+    lt_parallel_for(gemm_tasks(out, (int64_t)T * in * out, &j.per), lin_task, &j);
+}
+
+/* ConvTranspose1d: for each task's output channels [co0, co1), over input
+ * column tiles, z[(co,kk)][j] = Σ_ci w[ci][(co,kk)] · x[ci][j0 + j] (one sgemm),
+ * then the overlap-add into y[co] — tasks own disjoint output rows. */
+typedef struct convt_job {
+    const float *x, *w, *b;
+    float *y, *z; /* z: per thread, per·k·tile floats */
+    int cin, tin, cout, k, stride, pad, tout, per, tile;
+} convt_job;
+
+static void convt_task(void *ctx, int task, int thread) {
+    const convt_job *j = ctx;
+    int co0 = task * j->per, nco = j->cout - co0 < j->per ? j->cout - co0 : j->per, k = j->k;
+    float *z = j->z + (size_t)thread * (size_t)j->per * k * j->tile;
+    for (int co = co0; co < co0 + nco; co++) {
+        float bias = j->b ? j->b[co] : 0.0f;
+        float *row = j->y + (int64_t)co * j->tout;
+        for (int t = 0; t < j->tout; t++) row[t] = bias;
+    }
+    int zrows = j->cout * k;
+    for (int j0 = 0; j0 < j->tin; j0 += j->tile) {
+        int n = j->tin - j0 < j->tile ? j->tin - j0 : j->tile;
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, nco * k, n, j->cin, 1.0f, j->w + (int64_t)co0 * k, zrows,
+                    j->x + j0, j->tin, 0.0f, z, n);
+        for (int c = 0; c < nco; c++) {
+            float *yr = j->y + (int64_t)(co0 + c) * j->tout;
+            for (int kk = 0; kk < k; kk++) {
+                const float *zr = z + ((int64_t)c * k + kk) * n;
+                for (int jj = 0; jj < n; jj++) {
+                    int t = (j0 + jj) * j->stride - j->pad + kk;
+                    if (t >= 0 && t < j->tout) yr[t] += zr[jj];
+                }
+            }
+        }
+    }
 }
 
 int lt_conv_transpose1d(const float *x, int cin, int tin, const float *w, const float *b, int cout,
                         int k, int stride, int pad, int out_pad, float *y, int tout) {
     (void)out_pad;
-    for (int co = 0; co < cout; co++) {
-        float bias = b ? b[co] : 0.0f;
-        float *row = y + (int64_t)co * tout;
-        for (int t = 0; t < tout; t++) row[t] = bias;
-    }
-    int tile = tin < LT_CONV_TILE ? tin : LT_CONV_TILE;
-    int64_t zrows = (int64_t)cout * k;
-    float *z = malloc(sizeof(float) * (size_t)(zrows * tile));
-    if (!z) return -1;
-    for (int j0 = 0; j0 < tin; j0 += tile) {
-        int n = tin - j0 < tile ? tin - j0 : tile;
-        /* z[(co,kk)][j] = Σ_ci w[ci][(co,kk)] · x[ci][j0 + j] */
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)zrows, n, cin, 1.0f, w, (int)zrows, x + j0, tin,
-                    0.0f, z, n);
-        for (int co = 0; co < cout; co++) {
-            float *yr = y + (int64_t)co * tout;
-            for (int kk = 0; kk < k; kk++) {
-                const float *zr = z + ((int64_t)co * k + kk) * n;
-                for (int j = 0; j < n; j++) {
-                    int t = (j0 + j) * stride - pad + kk;
-                    if (t >= 0 && t < tout) yr[t] += zr[j];
-                }
-            }
-        }
-    }
-    free(z);
+    convt_job j = {.x = x, .w = w, .b = b, .y = y, .cin = cin, .tin = tin, .cout = cout, .k = k, .stride = stride,
+                   .pad = pad, .tout = tout};
+    j.tile = tin < LT_CONV_TILE ? tin : LT_CONV_TILE;
+    int threads = lt_pool_threads(), n = gemm_tasks(cout, (int64_t)cin * cout * k * tin, &j.per);
+    if (n == 1) j.per = cout;
+    j.z = malloc(sizeof(float) * (size_t)j.per * k * j.tile * (size_t)(n == 1 ? 1 : threads));
+    if (!j.z) return -1;
+    lt_parallel_for(n, convt_task, &j);
+    free(j.z);
     return 0;
 }
 
@@ -252,6 +300,7 @@ typedef struct ew_job {
     const float *p, *q;
     int C, T, rows_per_task;
     int64_t n, per_task;
+    int64_t split; /* lt_exp_sin: exp below, sin from here */
     float f;
 } ew_job;
 
@@ -361,6 +410,18 @@ static void div_task(void *ctx, int task, int thread) {
 void lt_div(float *y, const float *x, int64_t n, float d) {
     ew_job j = {.x = y, .p = x, .n = n, .f = d};
     lt_parallel_for(range_tasks(n, &j.per_task), div_task, &j);
+}
+
+static void exp_sin_task(void *ctx, int task, int thread) {
+    (void)thread;
+    const ew_job *j = ctx;
+    int64_t i0 = task * j->per_task, m = j->n - i0 < j->per_task ? j->n - i0 : j->per_task;
+    for (int64_t i = i0; i < i0 + m; i++) j->x[i] = i < j->split ? expf(j->x[i]) : sinf(j->x[i]);
+}
+
+void lt_exp_sin(float *x, int64_t n_exp, int64_t n_sin) {
+    ew_job j = {.x = x, .n = n_exp + n_sin, .split = n_exp};
+    lt_parallel_for(range_tasks(j.n, &j.per_task), exp_sin_task, &j);
 }
 
 void lt_gelu_new(float *x, int64_t n) {

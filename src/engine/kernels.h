@@ -75,6 +75,9 @@ void lt_snake(float *x, int C, int T, const float *alpha);
 void lt_gelu_new(float *x, int64_t n);
 /* y[i] += x[i] */
 void lt_add_inplace(float *y, const float *x, int64_t n);
+/* x[i] = exp(x[i]) for i < n_exp, then sin for the next n_sin (the generator's
+ * magnitude and phase rows), split over the thread pool */
+void lt_exp_sin(float *x, int64_t n_exp, int64_t n_sin);
 /* y[i] = x[i], split over the thread pool (memcpy per task) */
 void lt_copy(float *y, const float *x, int64_t n);
 /* y[i] = x[i] / d (y may be x), split over the thread pool */

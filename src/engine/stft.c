@@ -7,19 +7,69 @@
  * so their angle is 0 or +π, never −π (PyTorch's real FFT does the same).
  *
  * lt_istft_range (generator_lowmem.h) is the inverse over a range of samples,
- * for the low-memory generator: same sums in the same order, same samples. */
+ * for the low-memory generator: same sums in the same order, same samples;
+ * lt_istft runs it over ranges on the thread pool, lt_stft_mag_phase splits
+ * its frames likewise (every frame is independent). */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "engine/generator_lowmem.h"
 #include "engine/kokoro_internal.h"
+#include "engine/threadpool.h"
 
 static double hann(int n, int N) { return 0.5 - 0.5 * cos(2.0 * M_PI * n / N); }
 
 int lt_stft_frames(int64_t L, int hop) { return (int)(1 + L / hop); }
 
+typedef struct stft_job {
+    const float *x;
+    int64_t L;
+    int n_fft, hop, frames, per;
+    float *mag, *phase;
+    const double *win, *cs, *sn;
+} stft_job;
+
+/* Task: frames [task·per, …), each independent of the others. */
+static void stft_task(void *ctx, int task, int thread) {
+    (void)thread;
+    const stft_job *j = ctx;
+    int n_fft = j->n_fft, nb = n_fft / 2 + 1, pad = n_fft / 2, frames = j->frames;
+    int f0 = task * j->per, f1 = f0 + j->per < frames ? f0 + j->per : frames;
+    int64_t L = j->L;
+    double frame[64];
+    for (int f = f0; f < f1; f++) {
+        for (int n = 0; n < n_fft; n++) {
+            int64_t i = (int64_t)f * j->hop + n - pad; /* reflect padding */
+            if (i < 0) i = -i;
+            if (i >= L) i = 2 * (L - 1) - i;
+            frame[n] = (double)j->x[i] * j->win[n];
+        }
+        for (int k = 0; k < nb; k++) {
+            double re = 0, im = 0;
+            for (int n = 0; n < n_fft; n++) {
+                re += frame[n] * j->cs[k * n_fft + n];
+                im -= frame[n] * j->sn[k * n_fft + n];
+            }
+            float fr = (float)re, fi = (float)im;
+            if (k == 0 || 2 * k == n_fft) fi = +0.0f;
+            j->mag[(int64_t)k * frames + f] = hypotf(fr, fi);
+            j->phase[(int64_t)k * frames + f] = atan2f(fi, fr);
+        }
+    }
+}
+
+/* Tasks of about equal size over n items: 4 per thread when there are enough. */
+static int split(int64_t n, int64_t min_per_task, int64_t *per) {
+    int threads = lt_pool_threads();
+    int tasks = threads <= 1 || n < 2 * min_per_task ? 1 : 4 * threads;
+    *per = (n + tasks - 1) / tasks;
+    if (*per < 1) *per = 1;
+    return (int)((n + *per - 1) / *per);
+}
+
 void lt_stft_mag_phase(const float *x, int64_t L, int n_fft, int hop, float *mag, float *phase) {
-    int frames = lt_stft_frames(L, hop), nb = n_fft / 2 + 1, pad = n_fft / 2;
+    int frames = lt_stft_frames(L, hop), nb = n_fft / 2 + 1;
     double *win = malloc(sizeof(double) * (size_t)n_fft * (1 + 2 * (size_t)nb));
     if (!win) return;
     double *cs = win + n_fft, *sn = cs + (size_t)nb * n_fft;
@@ -30,67 +80,43 @@ void lt_stft_mag_phase(const float *x, int64_t L, int n_fft, int hop, float *mag
             cs[k * n_fft + n] = cos(a);
             sn[k * n_fft + n] = sin(a);
         }
-    double frame[64];
-    for (int f = 0; f < frames; f++) {
-        for (int n = 0; n < n_fft; n++) {
-            int64_t i = (int64_t)f * hop + n - pad; /* reflect padding */
-            if (i < 0) i = -i;
-            if (i >= L) i = 2 * (L - 1) - i;
-            frame[n] = (double)x[i] * win[n];
-        }
-        for (int k = 0; k < nb; k++) {
-            double re = 0, im = 0;
-            for (int n = 0; n < n_fft; n++) {
-                re += frame[n] * cs[k * n_fft + n];
-                im -= frame[n] * sn[k * n_fft + n];
-            }
-            float fr = (float)re, fi = (float)im;
-            if (k == 0 || 2 * k == n_fft) fi = +0.0f;
-            mag[(int64_t)k * frames + f] = hypotf(fr, fi);
-            phase[(int64_t)k * frames + f] = atan2f(fi, fr);
-        }
-    }
+    stft_job j = {.x = x, .L = L, .n_fft = n_fft, .hop = hop, .frames = frames, .mag = mag, .phase = phase,
+                  .win = win, .cs = cs, .sn = sn};
+    int64_t per;
+    int n = split(frames, 1024, &per);
+    j.per = (int)per;
+    lt_parallel_for(n, stft_task, &j);
     free(win);
 }
 
+typedef struct istft_job {
+    const float *mag, *phase;
+    float *y;
+    int frames, n_fft, hop;
+    atomic_int failed;
+    int64_t L, per;
+} istft_job;
+
+/* Task: output samples [task·per, …) through lt_istft_range (the same sums in
+ * the same order as one pass over all frames, so the same samples). */
+static void istft_task(void *ctx, int task, int thread) {
+    (void)thread;
+    istft_job *j = ctx;
+    int n_fft = j->n_fft, hop = j->hop, pad = n_fft / 2;
+    int64_t s0 = task * j->per, s1 = s0 + j->per < j->L ? s0 + j->per : j->L;
+    int64_t lo = s0 + pad - n_fft + 1;
+    int fa = lo <= 0 ? 0 : (int)((lo + hop - 1) / hop), fb = (int)((s1 - 1 + pad) / hop) + 1;
+    if (fb > j->frames) fb = j->frames;
+    if (lt_istft_range(j->mag + fa, j->phase + fa, j->frames, fa, fb, n_fft, hop, s0, s1, j->y + s0))
+        atomic_store(&j->failed, 1);
+}
+
 int lt_istft(const float *mag, const float *phase, int frames, int n_fft, int hop, float *y) {
-    int nb = n_fft / 2 + 1, pad = n_fft / 2;
-    int64_t full = (int64_t)n_fft + (int64_t)hop * (frames - 1);
-    double *buf = calloc((size_t)(2 * full + (size_t)n_fft * (1 + 2 * (size_t)nb)), sizeof(double));
-    if (!buf) return -1;
-    double *env = buf + full, *win = env + full, *cs = win + n_fft, *sn = cs + (size_t)nb * n_fft;
-    for (int n = 0; n < n_fft; n++) win[n] = (float)hann(n, n_fft);
-    for (int k = 0; k < nb; k++)
-        for (int n = 0; n < n_fft; n++) {
-            double a = 2.0 * M_PI * (double)((int64_t)k * n % n_fft) / n_fft;
-            cs[k * n_fft + n] = cos(a);
-            sn[k * n_fft + n] = sin(a);
-        }
-    double re[64], im[64];
-    for (int f = 0; f < frames; f++) {
-        for (int k = 0; k < nb; k++) {
-            float mg = mag[(int64_t)k * frames + f], ph = phase[(int64_t)k * frames + f];
-            re[k] = (double)(mg * cosf(ph));
-            im[k] = (double)(mg * sinf(ph));
-        }
-        for (int n = 0; n < n_fft; n++) {
-            /* inverse real DFT: the imaginary parts of DC and Nyquist are ignored */
-            double s = re[0];
-            for (int k = 1; k < nb; k++) {
-                if (2 * k == n_fft) s += re[k] * cs[k * n_fft + n];
-                else s += 2.0 * (re[k] * cs[k * n_fft + n] - im[k] * sn[k * n_fft + n]);
-            }
-            int64_t t = (int64_t)f * hop + n;
-            buf[t] += s / n_fft * win[n];
-            env[t] += win[n] * win[n];
-        }
-    }
-    for (int64_t t = 0; t < (int64_t)hop * (frames - 1); t++) {
-        double e = env[t + pad];
-        y[t] = (float)(e > 1e-11 ? buf[t + pad] / e : 0.0);
-    }
-    free(buf);
-    return 0;
+    istft_job j = {.mag = mag, .phase = phase, .y = y, .frames = frames, .n_fft = n_fft, .hop = hop,
+                   .L = (int64_t)hop * (frames - 1)};
+    if (j.L <= 0) return 0;
+    lt_parallel_for(split(j.L, 16384, &j.per), istft_task, &j);
+    return atomic_load(&j.failed) ? -1 : 0;
 }
 
 int lt_istft_range(const float *mag, const float *phase, int64_t ld, int fa, int fb, int n_fft, int hop, int64_t s0,

@@ -8,6 +8,7 @@
  * job finishes the caller closes it (next = CLOSED) before publishing another. */
 #include "engine/threadpool.h"
 
+#include <cblas.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -102,6 +103,9 @@ static void ensure_workers(int n) {
 }
 
 static void init_once(void) {
+    /* The pool owns the cores: OpenBLAS runs single-threaded inside pool tasks
+     * (kernels.c splits its GEMMs), so its own threads never spin beside ours. */
+    openblas_set_num_threads(1);
     int n = 0;
     const char *e = getenv("LITETTS_THREADS");
     if (e && *e) n = atoi(e);
