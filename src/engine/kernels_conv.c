@@ -12,10 +12,9 @@
  *     registers across all cin·k taps:
  *       y[co][t] = (Σ_ci Σ_kk w[co][ci][kk]·x[ci][t − pad + kk·dil]) + b[co]   (FMA, ci-major)
  * Strided convolutions (the tiny down-sampling ones and the noise convs), and
- * CPUs without AVX2+FMA, use im2col + OpenBLAS sgemm. ConvTranspose1d is one
- * sgemm per group of output channels (z = Wᵀ·x) plus the overlap-add, the
- * groups split over the pool. OpenBLAS itself runs single-threaded (the pool
- * owns the cores; see threadpool.c). */
+ * CPUs without AVX2+FMA, use im2col + OpenBLAS sgemm (ConvTranspose1d is in
+ * kernels.c). OpenBLAS itself runs single-threaded (the pool owns the cores;
+ * see threadpool.c). */
 #include <cblas.h>
 #include <stdlib.h>
 #include <string.h>
