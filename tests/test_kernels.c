@@ -128,7 +128,9 @@ static void test_conv1d_typed_weights(void **state) {
 
 static void test_conv_transpose1d(void **state) {
     (void)state;
-    static const int cases[][5] = {{16, 8, 37, 20, 10}, {9, 5, 11, 12, 6}, {3, 2, 1, 4, 2}};
+    /* the last two are big enough to be split over the pool by output channels (and tin > one column tile) */
+    static const int cases[][5] = {{16, 8, 37, 20, 10}, {9, 5, 11, 12, 6}, {3, 2, 1, 4, 2}, {64, 70, 1100, 12, 6},
+                                   {96, 33, 300, 20, 10}};
     for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
         int cin = cases[c][0], cout = cases[c][1], tin = cases[c][2], k = cases[c][3], s = cases[c][4];
         int pad = (k - s) / 2, tout = (tin - 1) * s - 2 * pad + k;
@@ -138,12 +140,33 @@ static void test_conv_transpose1d(void **state) {
         for (int co = 0; co < cout; co++)
             for (int t = 0; t < tout; t++) {
                 double acc = b[co];
+                int j0 = t + pad - k + 1 > 0 ? (t + pad - k + 1 + s - 1) / s : 0, j1 = (t + pad) / s;
+                if (j1 > tin - 1) j1 = tin - 1;
                 for (int ci = 0; ci < cin; ci++)
-                    for (int j = 0; j < tin; j++) {
+                    for (int j = j0; j <= j1; j++) {
                         int kk = t + pad - j * s;
                         if (kk >= 0 && kk < k) acc += (double)x[(int64_t)ci * tin + j] * w[((int64_t)ci * cout + co) * k + kk];
                     }
                 assert_float_equal(y[(int64_t)co * tout + t], acc, 1e-4 * (1 + fabs(acc)));
+            }
+        free(x); free(w); free(b); free(y);
+    }
+}
+
+/* lt_linear_sgemm (OpenBLAS, split over the pool by output rows) against a double reference */
+static void test_linear_sgemm(void **state) {
+    (void)state;
+    static const int cases[][3] = {{136, 768, 2048}, {5, 33, 70}, {1, 17, 1}};
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        int T = cases[c][0], in = cases[c][1], out = cases[c][2];
+        float *x = rand_buf((int64_t)T * in), *w = rand_buf((int64_t)out * in), *b = rand_buf(out);
+        float *y = malloc(sizeof(float) * (size_t)T * out);
+        lt_linear_sgemm(x, T, in, w, c == 1 ? NULL : b, out, y);
+        for (int t = 0; t < T; t += 7)
+            for (int n = 0; n < out; n++) {
+                double acc = c == 1 ? 0.0 : b[n];
+                for (int i = 0; i < in; i++) acc += (double)x[(int64_t)t * in + i] * w[(int64_t)n * in + i];
+                assert_float_equal(y[(int64_t)t * out + n], acc, 1e-4 * (1 + fabs(acc)));
             }
         free(x); free(w); free(b); free(y);
     }
@@ -257,6 +280,7 @@ int main(void) {
         cmocka_unit_test(test_conv1d_shapes),
         cmocka_unit_test(test_conv1d_typed_weights),
         cmocka_unit_test(test_conv_transpose1d),
+        cmocka_unit_test(test_linear_sgemm),
         cmocka_unit_test(test_adain_and_snake),
         cmocka_unit_test(test_lstm_against_reference),
         cmocka_unit_test(test_pytorch_transcendentals),
