@@ -105,8 +105,12 @@ int lt_conv1d_q8_0_int8(void);
  * there are still too few chunks, the n_cb output-channel blocks in groups
  * of cb_per_group. Tasks = n_chunks × n_groups. */
 typedef struct lt_conv_tiling {
+    int tout, n_cb; /* the plan's inputs */
     int chunk, n_chunks, n_groups, cb_per_group;
 } lt_conv_tiling;
 void lt_conv_tiling_plan(int tout, int cols, int chunk_hint, int n_cb, int threads, lt_conv_tiling *t);
+/* Task t (< n_chunks · n_groups) of the plan: output columns [*t0, *t0 + *nt) for the co-blocks
+ * [*cb0, *cb1). Returns 0 when the task's group is empty. */
+int lt_conv_tiling_task(const lt_conv_tiling *p, int t, int *t0, int *nt, int *cb0, int *cb1);
 
 #endif

@@ -41,6 +41,17 @@ void lt_conv_tiling_plan(int tout, int cols, int chunk_hint, int n_cb, int threa
     }
     t->cb_per_group = (n_cb + groups - 1) / groups;
     t->n_groups = (n_cb + t->cb_per_group - 1) / t->cb_per_group;
+    t->tout = tout;
+    t->n_cb = n_cb;
+}
+
+int lt_conv_tiling_task(const lt_conv_tiling *p, int t, int *t0, int *nt, int *cb0, int *cb1) {
+    int ch = t / p->n_groups, g = t % p->n_groups;
+    *t0 = ch * p->chunk;
+    *nt = p->tout - *t0 < p->chunk ? p->tout - *t0 : p->chunk;
+    *cb0 = g * p->cb_per_group;
+    *cb1 = *cb0 + p->cb_per_group < p->n_cb ? *cb0 + p->cb_per_group : p->n_cb;
+    return *cb0 < *cb1;
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -127,7 +138,8 @@ typedef struct conv_job {
     lt_dtype wtype;
     float *y, *wp, *scratch;
     int cin, tin, cout, k, pad, dil, tout;
-    int n_cb, chunk, n_chunks, n_groups, cb_per_group;
+    int n_cb;
+    lt_conv_tiling plan;
     int64_t ldx;
     size_t xc_floats;
 } conv_job;
@@ -169,12 +181,10 @@ static void conv_pack_task(void *ctx, int cb, int thread) {
 /* Task (chunk, group): output columns of one chunk for one group of co-blocks. */
 static void conv_task(void *ctx, int t, int thread) {
     const conv_job *j = ctx;
-    int ch = t / j->n_groups, g = t % j->n_groups;
-    int t0 = ch * j->chunk, nt = j->tout - t0 < j->chunk ? j->tout - t0 : j->chunk;
-    int cb0 = g * j->cb_per_group, cb1 = cb0 + j->cb_per_group < j->n_cb ? cb0 + j->cb_per_group : j->n_cb;
-    if (cb0 >= cb1) return;
+    int t0, nt, cb0, cb1;
+    if (!lt_conv_tiling_task(&j->plan, t, &t0, &nt, &cb0, &cb1)) return;
     float *xc = j->scratch + (size_t)thread * j->xc_floats;
-    int W = j->chunk + (j->k - 1) * j->dil;
+    int W = j->plan.chunk + (j->k - 1) * j->dil;
     /* xc[ci][i] = x[ci][t0 − pad + i], zero outside [0, tin) */
     int src0 = t0 - j->pad, lo = src0 < 0 ? -src0 : 0, hi = j->tin - src0 < W ? j->tin - src0 : W;
     for (int ci = 0; ci < j->cin; ci++) {
@@ -206,20 +216,14 @@ static int conv1d_direct(const conv_isa *is, const float *x, int cin, int tin, c
     int threads = lt_pool_threads(), cols = is->cols, halo = (k - 1) * dil;
     j.n_cb = (cout + is->cob - 1) / is->cob;
     /* chunk: the input window (cin × (chunk + halo) floats) about 256 KiB */
-    lt_conv_tiling t;
-    lt_conv_tiling_plan(tout, cols, 65536 / cin - halo, j.n_cb, threads, &t);
-    int ch = t.chunk;
-    j.chunk = ch;
-    j.n_chunks = t.n_chunks;
-    j.n_groups = t.n_groups;
-    j.cb_per_group = t.cb_per_group;
-    j.ldx = ((int64_t)ch + halo + 15) / 16 * 16;
+    lt_conv_tiling_plan(tout, cols, 65536 / cin - halo, j.n_cb, threads, &j.plan);
+    j.ldx = ((int64_t)j.plan.chunk + halo + 15) / 16 * 16;
     j.xc_floats = (size_t)cin * (size_t)j.ldx;
     j.wp = malloc(sizeof(float) * ((size_t)j.n_cb * is->cob * cin * k + j.xc_floats * (size_t)threads));
     if (!j.wp) return -1;
     j.scratch = j.wp + (size_t)j.n_cb * is->cob * cin * k;
     lt_parallel_for(j.n_cb, conv_pack_task, &j);
-    lt_parallel_for(j.n_chunks * j.n_groups, conv_task, &j);
+    lt_parallel_for(j.plan.n_chunks * j.plan.n_groups, conv_task, &j);
     free(j.wp);
     return 0;
 }

@@ -178,7 +178,8 @@ typedef struct q8_job {
     uint8_t *scratch;
     size_t scratch_bytes;
     int cin, tin, cout, k, pad, dil, tout, nb;
-    int n_cb, chunk, n_chunks, n_groups, cb_per_group;
+    int n_cb;
+    lt_conv_tiling plan;
     int64_t ldx;
 } q8_job;
 
@@ -210,15 +211,13 @@ static void q8_pack_task(void *ctx, int cb, int thread) {
 /* Task (chunk, group): output columns of one chunk for one group of co-blocks. */
 static void q8_task(void *ctx, int t, int thread) {
     const q8_job *j = ctx;
-    int ch = t / j->n_groups, g = t % j->n_groups;
-    int t0 = ch * j->chunk, nt = j->tout - t0 < j->chunk ? j->tout - t0 : j->chunk;
-    int cb0 = g * j->cb_per_group, cb1 = cb0 + j->cb_per_group < j->n_cb ? cb0 + j->cb_per_group : j->n_cb;
-    if (cb0 >= cb1) return;
+    int t0, nt, cb0, cb1;
+    if (!lt_conv_tiling_task(&j->plan, t, &t0, &nt, &cb0, &cb1)) return;
     int chp = (nt + COLS - 1) / COLS * COLS, W = chp + (j->k - 1) * j->dil;
     /* per-thread scratch: xc [cin][ldx] f32 | sq [nb][chunk] f32 | xq [cin·k][chunk] u8 */
     float *xc = (float *)(j->scratch + (size_t)thread * j->scratch_bytes);
     float *sq = xc + (int64_t)j->cin * j->ldx;
-    uint8_t *xq = (uint8_t *)(sq + (int64_t)j->nb * j->chunk);
+    uint8_t *xq = (uint8_t *)(sq + (int64_t)j->nb * j->plan.chunk);
     int src0 = t0 - j->pad;
     const float *xw = j->x + src0; /* the window in place when it needs no padding */
     int64_t ldx = j->tin;
@@ -266,13 +265,8 @@ int lt_conv1d_q8_0(const float *x, int cin, int tin, const void *w, const float 
     int threads = lt_pool_threads(), halo = (k - 1) * dil;
     j.n_cb = (cout + COB - 1) / COB;
     /* chunk: the quantised columns (cin·k × chunk bytes) about 192 KiB */
-    lt_conv_tiling t;
-    lt_conv_tiling_plan(tout, COLS, (int)(196608 / ((int64_t)cin * k)), j.n_cb, threads, &t);
-    int ch = t.chunk;
-    j.chunk = ch;
-    j.n_chunks = t.n_chunks;
-    j.n_groups = t.n_groups;
-    j.cb_per_group = t.cb_per_group;
+    lt_conv_tiling_plan(tout, COLS, (int)(196608 / ((int64_t)cin * k)), j.n_cb, threads, &j.plan);
+    int ch = j.plan.chunk;
     j.ldx = ((int64_t)ch + halo + 15) / 16 * 16;
     j.scratch_bytes = sizeof(float) * ((size_t)cin * (size_t)j.ldx + (size_t)j.nb * ch) + (size_t)cin * k * ch;
     j.scratch_bytes = (j.scratch_bytes + 63) / 64 * 64;
@@ -286,7 +280,7 @@ int lt_conv1d_q8_0(const float *x, int cin, int tin, const void *w, const float 
     j.ds = (float *)(j.nc + ncop * j.nb);
     j.scratch = mem + head;
     lt_parallel_for(j.n_cb, q8_pack_task, &j);
-    lt_parallel_for(j.n_chunks * j.n_groups, q8_task, &j);
+    lt_parallel_for(j.plan.n_chunks * j.plan.n_groups, q8_task, &j);
     free(mem);
     return 0;
 #else
