@@ -113,10 +113,10 @@ typedef struct view {
 
 static view seq_view(const seq *s) { return (view){.h = s->p, .C = s->C, .T = s->T, .ld = s->T}; }
 
-/* Hand the heap's free pages back to the system. The layers' per-call weight
- * copies (up to the size of the largest layer) raise glibc's dynamic mmap and
- * trim thresholds, after which freed scratch stays resident: trim after the
- * passes that made them, ahead of the resblocks' peak. */
+/* Hand the heap's free pages back to the system. The per-call weight copies and
+ * packing buffers (up to the size of the largest layer) raise glibc's dynamic
+ * mmap and trim thresholds, after which freed scratch stays resident: trim after
+ * the passes that made them, ahead of the resblocks' peak. */
 static void release_free_heap(void) {
 #ifdef __GLIBC__
     malloc_trim(0);
@@ -139,8 +139,9 @@ static int widen_w(lt_weight w, int64_t n, lt_weight *out, float **buf) {
     out->dtype = LT_F32;
     return 0;
 }
-/* Convolutions read their weights as stored (lt_conv_apply → lt_conv1d_typed
- * widens them while packing); only strided ones get a float32 copy per pass. */
+/* Stride-1 convolutions read their weights as stored (lt_conv_apply →
+ * lt_conv1d_typed widens them while packing); a strided one (the noise conv of
+ * the early stages) gets a float32 copy per pass instead of one per tile. */
 static int widen_conv(const lt_conv *c, int stride, lt_conv *dst, float **buf) {
     *dst = *c;
     *buf = NULL;
@@ -305,7 +306,7 @@ static void adain_coeffs(int C, int64_t T, const double *sum, const double *sq, 
     }
 }
 
-/* Iteration i of resblock_run with the convolutions cv1, cv2 (see there). */
+/* Iteration i of resblock_run: cv1, cv2 are the resblock's convs1[i], convs2[i] (see there). */
 static int resblock_iter(gen *g, const lt_adain_resblock1 *r, int i, const lt_conv *cv1, const lt_conv *cv2, seq *x,
                          const view *xvp, seq *B, seq *acc, int mode, int nk, int tile) {
     int C = r->channels, k = r->k, T = x->T;
@@ -382,17 +383,8 @@ static int resblock_run(gen *g, const lt_adain_resblock1 *r, seq *x, const doubl
     release_free_heap();
     for (int i = 0; i < r->n; i++) {
         int mode = i + 1 == r->n ? acc_mode : 0;
-        lt_conv cv1, cv2;
-        float *w1, *w2;
-        if (widen_conv(&r->convs1[i], 1, &cv1, &w1)) return -1;
-        if (widen_conv(&r->convs2[i], 1, &cv2, &w2)) {
-            free(w1);
-            return -1;
-        }
-        int rc = resblock_iter(g, r, i, &cv1, &cv2, x, &xv, B, acc, mode, nk, tile);
-        free(w1);
-        free(w2);
-        if (rc) return -1;
+        /* stride 1: the kernels read the weights as stored, per tile */
+        if (resblock_iter(g, r, i, &r->convs1[i], &r->convs2[i], x, &xv, B, acc, mode, nk, tile)) return -1;
     }
     return 0;
 }
