@@ -37,34 +37,29 @@ static void interp_linear(const float *x, int64_t n_in, int64_t st, double S, fl
 typedef struct source_job {
     const float *f0, *randn, *lin_w;
     float *rad, *out, lin_b;
-    int U;
+    int U, pass;
     int64_t L, per;
 } source_job;
 
-/* rad[t][k] = (F0(t)·(k+1) / 24000) mod 1 (floor modulo) for t in the task's range */
-static void rad_task(void *ctx, int task, int thread) {
+/* The per-sample passes over the task's range of t:
+ *   pass 0: rad[t][k] = (F0(t)·(k+1) / 24000) mod 1 (floor modulo);
+ *   pass 1: out[t] = tanh(Σ_k (0.1·sin(phase[t][k])·uv + noise_amp·randn[t][k])·w[k] + b). */
+static void source_task(void *ctx, int task, int thread) {
     (void)thread;
     const source_job *j = ctx;
     int64_t t0 = task * j->per, t1 = t0 + j->per < j->L ? t0 + j->per : j->L;
     for (int64_t t = t0; t < t1; t++) {
         float ft = j->f0[t / j->U];
-        for (int k = 0; k < N_HARM; k++) {
-            float fn = ft * (float)(k + 1);
-            float r = fn / 24000.0f;
-            float mod = fmodf(r, 1.0f);
-            if (mod < 0) mod += 1.0f; /* PyTorch's % is floor modulo */
-            j->rad[t * N_HARM + k] = mod;
+        if (j->pass == 0) {
+            for (int k = 0; k < N_HARM; k++) {
+                float fn = ft * (float)(k + 1);
+                float r = fn / 24000.0f;
+                float mod = fmodf(r, 1.0f);
+                if (mod < 0) mod += 1.0f; /* PyTorch's % is floor modulo */
+                j->rad[t * N_HARM + k] = mod;
+            }
+            continue;
         }
-    }
-}
-
-/* out[t] = tanh(Σ_k (0.1·sin(phase[t][k])·uv + noise_amp·randn[t][k])·w[k] + b) for the task's range */
-static void merge_task(void *ctx, int task, int thread) {
-    (void)thread;
-    const source_job *j = ctx;
-    int64_t t0 = task * j->per, t1 = t0 + j->per < j->L ? t0 + j->per : j->L;
-    for (int64_t t = t0; t < t1; t++) {
-        float ft = j->f0[t / j->U];
         float uv = ft > 10.0f ? 1.0f : 0.0f;
         float noise_amp = uv * 0.003f + ((1.0f - uv) * 0.1f) / 3.0f;
         float acc = 0;
@@ -92,9 +87,8 @@ void lt_harmonic_source(const float *f0, int n_f0, int U, const float *rand_ini,
     /* the per-sample passes run on the pool (each t on its own: the same values);
      * the cumulative sum and the interpolations stay sequential */
     source_job j = {.f0 = f0, .randn = randn, .lin_w = lin_w, .rad = rad, .out = out, .lin_b = lin_b, .U = U, .L = L};
-    int tasks = L < 65536 ? 1 : 4 * lt_pool_threads();
-    j.per = (L + tasks - 1) / tasks;
-    lt_parallel_for((int)((L + j.per - 1) / j.per), rad_task, &j);
+    int tasks = lt_pool_split(L, 65536, 1, &j.per);
+    lt_parallel_for(tasks, source_task, &j);
     for (int k = 1; k < N_HARM; k++) rad[k] += rand_ini[k]; /* no initial phase for the fundamental */
     for (int k = 0; k < N_HARM; k++) interp_linear(rad + k, L, N_HARM, 1.0 / U, down + k, Ld);
     /* cumsum accumulates in double and rounds each output to float */
@@ -107,7 +101,8 @@ void lt_harmonic_source(const float *f0, int n_f0, int U, const float *rand_ini,
         }
     }
     for (int k = 0; k < N_HARM; k++) interp_linear(down + k, Ld, N_HARM, (double)U, rad + k, L);
-    lt_parallel_for((int)((L + j.per - 1) / j.per), merge_task, &j);
+    j.pass = 1;
+    lt_parallel_for(tasks, source_task, &j);
     free(rad);
     free(down);
 }

@@ -31,13 +31,12 @@ static void lin_task(void *ctx, int task, int thread) {
                 j->in, 1.0f, j->y + n0, j->out);
 }
 
-/* Tasks of `per` output rows: about 4 per thread, multiples of 16, whole when small. */
+/* Tasks of `per` output rows (multiples of 16), split only when the GEMM has work for it. */
 static int gemm_tasks(int rows, int64_t work, int *per) {
-    int threads = lt_pool_threads();
-    int tasks = threads <= 1 || work < (1 << 20) ? 1 : 4 * threads;
-    *per = ((rows + tasks - 1) / tasks + 15) / 16 * 16;
-    if (*per < 16) *per = 16;
-    return (rows + *per - 1) / *per;
+    int64_t p;
+    int n = lt_pool_split(rows, work < (1 << 20) ? INT64_MAX : 0, 16, &p);
+    *per = (int)p;
+    return n;
 }
 
 void lt_linear_sgemm(const float *x, int T, int in, const float *w, const float *b, int out, float *y) {
@@ -345,12 +344,7 @@ void lt_snake(float *x, int C, int T, const float *alpha) {
 }
 
 /* Range tasks over n elements: [task·per_task, …). */
-static int range_tasks(int64_t n, int64_t *per_task) {
-    int threads = lt_pool_threads();
-    int tasks = threads <= 1 || n < 65536 ? 1 : 4 * threads;
-    *per_task = ((n + tasks - 1) / tasks + 15) & ~(int64_t)15;
-    return (int)((n + *per_task - 1) / *per_task);
-}
+static int range_tasks(int64_t n, int64_t *per_task) { return lt_pool_split(n, 65536, 16, per_task); }
 
 LT_CLONES static void leaky_range(float *x, int64_t n, float slope) {
     for (int64_t i = 0; i < n; i++) x[i] = x[i] > 0 ? x[i] : x[i] * slope;

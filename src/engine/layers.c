@@ -32,9 +32,7 @@ const float *lt_weight_f32(lt_weight w, int64_t n, float **tmp) {
     if (!f) return NULL;
     /* on the pool: a serial widening of the ALBERT / LSTM matrices shows in two-thread profiles */
     widen_job j = {.w = w, .f = f, .n = n};
-    int tasks = n < 65536 ? 1 : 4 * lt_pool_threads();
-    j.per = ((n + tasks - 1) / tasks + LT_Q8_0_BLOCK - 1) / LT_Q8_0_BLOCK * LT_Q8_0_BLOCK;
-    lt_parallel_for((int)((n + j.per - 1) / j.per), widen_task, &j);
+    lt_parallel_for(lt_pool_split(n, 65536, LT_Q8_0_BLOCK, &j.per), widen_task, &j);
     *tmp = f;
     return f;
 }

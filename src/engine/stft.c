@@ -59,15 +59,6 @@ static void stft_task(void *ctx, int task, int thread) {
     }
 }
 
-/* Tasks of about equal size over n items: 4 per thread when there are enough. */
-static int split(int64_t n, int64_t min_per_task, int64_t *per) {
-    int threads = lt_pool_threads();
-    int tasks = threads <= 1 || n < 2 * min_per_task ? 1 : 4 * threads;
-    *per = (n + tasks - 1) / tasks;
-    if (*per < 1) *per = 1;
-    return (int)((n + *per - 1) / *per);
-}
-
 void lt_stft_mag_phase(const float *x, int64_t L, int n_fft, int hop, float *mag, float *phase) {
     int frames = lt_stft_frames(L, hop), nb = n_fft / 2 + 1;
     double *win = malloc(sizeof(double) * (size_t)n_fft * (1 + 2 * (size_t)nb));
@@ -83,7 +74,7 @@ void lt_stft_mag_phase(const float *x, int64_t L, int n_fft, int hop, float *mag
     stft_job j = {.x = x, .L = L, .n_fft = n_fft, .hop = hop, .frames = frames, .mag = mag, .phase = phase,
                   .win = win, .cs = cs, .sn = sn};
     int64_t per;
-    int n = split(frames, 1024, &per);
+    int n = lt_pool_split(frames, 2048, 1, &per);
     j.per = (int)per;
     lt_parallel_for(n, stft_task, &j);
     free(win);
@@ -115,7 +106,7 @@ int lt_istft(const float *mag, const float *phase, int frames, int n_fft, int ho
     istft_job j = {.mag = mag, .phase = phase, .y = y, .frames = frames, .n_fft = n_fft, .hop = hop,
                    .L = (int64_t)hop * (frames - 1)};
     if (j.L <= 0) return 0;
-    lt_parallel_for(split(j.L, 16384, &j.per), istft_task, &j);
+    lt_parallel_for(lt_pool_split(j.L, 32768, 1, &j.per), istft_task, &j);
     return atomic_load(&j.failed) ? -1 : 0;
 }
 

@@ -121,6 +121,15 @@ int lt_pool_threads(void) {
     return atomic_load(&P.active) + 1;
 }
 
+int lt_pool_split(int64_t n, int64_t min_n, int64_t align, int64_t *per) {
+    int threads = lt_pool_threads();
+    int64_t tasks = threads <= 1 || n < min_n ? 1 : 4 * (int64_t)threads;
+    if (align < 1) align = 1;
+    *per = ((n + tasks - 1) / tasks + align - 1) / align * align;
+    if (*per < 1) *per = align;
+    return (int)((n + *per - 1) / *per);
+}
+
 int lt_pool_set_threads(int n) {
     pthread_once(&once, init_once);
     if (n < 1) n = 1;

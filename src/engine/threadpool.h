@@ -14,6 +14,8 @@
 #ifndef LT_ENGINE_THREADPOOL_H
 #define LT_ENGINE_THREADPOOL_H
 
+#include <stdint.h>
+
 #define LT_POOL_MAX 64
 
 /* `thread` is the index, in [0, lt_pool_threads()), of the thread running the
@@ -21,6 +23,11 @@
 typedef void (*lt_task_fn)(void *ctx, int task, int thread);
 
 void lt_parallel_for(int n_tasks, lt_task_fn fn, void *ctx);
+
+/* How to cut n items into tasks for lt_parallel_for: one task when the pool has
+ * one thread or n < min_n, else about 4 per thread; *per (items per task) is a
+ * multiple of align (≥ 1). Returns the number of tasks, ceil(n / *per). */
+int lt_pool_split(int64_t n, int64_t min_n, int64_t align, int64_t *per);
 
 /* Threads a parallel loop uses (the caller included), ≥ 1. */
 int lt_pool_threads(void);
