@@ -17,7 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 
@@ -32,6 +31,7 @@ struct lt_http {
     atomic_ullong next_id;
     lt_http_config cfg;
     int port;
+    int quiesced_fd; /* the listen socket after lt_http_quiesce, closed after MHD_stop_daemon */
 };
 
 struct lt_http_stream {
@@ -702,8 +702,13 @@ int lt_http_start(const lt_http_config *cfg, lt_http **out, lt_err *err) {
                                  ((unsigned long long)getpid() << 32));
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof ss);
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC;
-    flags |= MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL : MHD_USE_POLL;
+    h->quiesced_fd = -1;
+    /* poll(), not epoll: libmicrohttpd 0.9.75 removes the listen socket from an epoll set both in
+     * MHD_quiesce_daemon() and in its polling thread without a lock, and aborts the process when it
+     * loses that race (ENOENT).  Graceful stop quiesces, so epoll would crash some shutdowns.  With
+     * poll() quiescing only sets a flag and wakes the thread through the ITC.  Connections are capped
+     * (256 by default), so poll() costs nothing measurable here. */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC | MHD_USE_POLL;
     int have_addr = 0;
     if (cfg->host && *cfg->host) {
         struct addrinfo hints = {0}, *ai = NULL;
@@ -755,13 +760,21 @@ int lt_http_port(const lt_http *h) { return h->port; }
 
 void lt_http_quiesce(lt_http *h) {
     if (h && h->d) {
+        if (h->quiesced_fd >= 0) return;
         MHD_socket fd = MHD_quiesce_daemon(h->d);
-        if (fd != MHD_INVALID_SOCKET) close(fd);
+        if (fd == MHD_INVALID_SOCKET) return;
+        /* shutdown() takes the socket out of LISTEN at once, so new clients are refused (not left
+         * in the backlog) while the in-flight replies drain.  The descriptor is closed only after
+         * MHD_stop_daemon: the polling thread may still hold it in its poll set until the ITC wakes
+         * it, and a close now could let a new socket take the same number under it. */
+        shutdown(fd, SHUT_RDWR);
+        h->quiesced_fd = fd;
     }
 }
 
 void lt_http_stop(lt_http *h) {
     if (!h) return;
     if (h->d) MHD_stop_daemon(h->d);
+    if (h->quiesced_fd >= 0) close(h->quiesced_fd);
     free(h);
 }

@@ -1,5 +1,5 @@
 /* http.h — the HTTP layer of `litetts serve`, on libmicrohttpd: one daemon
- * (internal polling threads, epoll where available, a pool of N threads),
+ * (internal polling threads on poll(), a pool of N threads),
  * request bodies collected up to a limit (413 beyond it), a routing table
  * (method + path, `{}` matches one path segment), API-key checks per route,
  * CORS, JSON and OpenAI-shaped error replies, replies deferred to another
