@@ -5,11 +5,12 @@
  *   repeat num_hidden_layers times with ONE shared layer:
  *     a = LayerNorm_1e-12(h + dense(softmax(q·kᵀ/√dh)·v))     per head
  *     h = LayerNorm_1e-12(ffn_output(gelu_new(ffn(a))) + a)
- * The attention mask is all ones for a single utterance, so it adds nothing. */
+ * The attention mask is all ones for a single utterance, so it adds nothing.
+ * The shared layer's six matrices are held in float32 for the whole loop
+ * (reduced weights widened once, not once per repeat). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
 
 #include "engine/kernels.h"
 #include "engine/layers.h"
@@ -32,14 +33,19 @@ int lt_albert_forward(const lt_kokoro *m, const int64_t *ids, int T, float *h) {
     lt_layer_norm_rows(x, T, E, m->emb_ln_w, m->emb_ln_b, 1e-12f);
     rc |= lt_linear_apply(&m->emb_map, x, T, h);
 
+    enum { LQ, LK, LV, LO, LF, LFO, NL };
+    const lt_linear *shared[NL] = {&m->q, &m->k, &m->v, &m->attn_out, &m->ffn, &m->ffn_out};
+    lt_linear_f32 L[NL] = {{0}};
+    for (int i = 0; i < NL && !rc; i++) rc = lt_linear_f32_open(shared[i], &L[i]);
+
     const float scale = sqrtf((float)dh);
-    for (int layer = 0; layer < c->bert_layers; layer++) {
-        rc |= lt_linear_apply(&m->q, h, T, q);
-        rc |= lt_linear_apply(&m->k, h, T, k);
-        rc |= lt_linear_apply(&m->v, h, T, v);
+    for (int layer = 0; layer < c->bert_layers && !rc; layer++) {
+        rc |= lt_linear_f32_apply(&L[LQ], h, T, q);
+        rc |= lt_linear_f32_apply(&L[LK], h, T, k);
+        rc |= lt_linear_f32_apply(&L[LV], h, T, v);
         for (int hd = 0; hd < NH; hd++) {
             /* scores [T][T] = q_h · k_hᵀ / √dh, softmax over the last axis in PyTorch's order */
-            if (lt_matmul_abt(q + hd * dh, H, k + hd * dh, H, T, T, dh, NULL, scores, T)) { free(buf); return -1; }
+            if (lt_matmul_abt(q + hd * dh, H, k + hd * dh, H, T, T, dh, NULL, scores, T)) { rc = -1; break; }
             for (int i = 0; i < T; i++) {
                 float *r = scores + (int64_t)i * T;
                 for (int j = 0; j < T; j++) r[j] /= scale;
@@ -48,17 +54,19 @@ int lt_albert_forward(const lt_kokoro *m, const int64_t *ids, int T, float *h) {
             /* ctx_h = P · v_h, via v_hᵀ [dh][T] (a is used as scratch: it is rewritten below) */
             for (int j = 0; j < T; j++)
                 for (int e = 0; e < dh; e++) a[(int64_t)e * T + j] = v[(int64_t)j * H + hd * dh + e];
-            if (lt_matmul_abt(scores, T, a, T, T, dh, T, NULL, ctx + hd * dh, H)) { free(buf); return -1; }
+            if (lt_matmul_abt(scores, T, a, T, T, dh, T, NULL, ctx + hd * dh, H)) { rc = -1; break; }
         }
-        rc |= lt_linear_apply(&m->attn_out, ctx, T, a);
+        if (rc) break;
+        rc |= lt_linear_f32_apply(&L[LO], ctx, T, a);
         for (int64_t i = 0; i < (int64_t)T * H; i++) a[i] += h[i];
         lt_layer_norm_rows(a, T, H, m->attn_ln_w, m->attn_ln_b, 1e-12f);
-        rc |= lt_linear_apply(&m->ffn, a, T, f);
+        rc |= lt_linear_f32_apply(&L[LF], a, T, f);
         lt_gelu_new(f, (int64_t)T * FF);
-        rc |= lt_linear_apply(&m->ffn_out, f, T, h);
+        rc |= lt_linear_f32_apply(&L[LFO], f, T, h);
         for (int64_t i = 0; i < (int64_t)T * H; i++) h[i] += a[i];
         lt_layer_norm_rows(h, T, H, m->full_ln_w, m->full_ln_b, 1e-12f);
     }
+    for (int i = 0; i < NL; i++) lt_linear_f32_close(&L[i]);
     free(buf);
     return rc ? -1 : 0;
 }

@@ -37,16 +37,33 @@ const float *lt_weight_f32(lt_weight w, int64_t n, float **tmp) {
     return f;
 }
 
-int lt_linear_apply(const lt_linear *l, const float *x, int T, float *y) {
-    float *tmp;
-    const float *w = lt_weight_f32(l->w, (int64_t)l->out * l->in, &tmp);
-    if (!w) return -1;
+int lt_linear_f32_open(const lt_linear *l, lt_linear_f32 *v) {
+    v->l = l;
+    v->w = lt_weight_f32(l->w, (int64_t)l->out * l->in, &v->owned);
+    return v->w ? 0 : -1;
+}
+
+int lt_linear_f32_apply(const lt_linear_f32 *v, const float *x, int T, float *y) {
+    const lt_linear *l = v->l;
     /* float32 weights keep PyTorch's summation order (parity); widened ones have no exact
      * result to match, so they take OpenBLAS, ~3x faster on these shapes */
-    if (tmp) lt_linear_sgemm(x, T, l->in, w, l->b, l->out, y);
-    else lt_linear_rows(x, T, l->in, w, l->b, l->out, y);
-    free(tmp);
+    if (v->owned) lt_linear_sgemm(x, T, l->in, v->w, l->b, l->out, y);
+    else lt_linear_rows(x, T, l->in, v->w, l->b, l->out, y);
     return 0;
+}
+
+void lt_linear_f32_close(lt_linear_f32 *v) {
+    free(v->owned);
+    v->owned = NULL;
+    v->w = NULL;
+}
+
+int lt_linear_apply(const lt_linear *l, const float *x, int T, float *y) {
+    lt_linear_f32 v;
+    if (lt_linear_f32_open(l, &v)) return -1;
+    int rc = lt_linear_f32_apply(&v, x, T, y);
+    lt_linear_f32_close(&v);
+    return rc;
 }
 
 int lt_conv_apply(const lt_conv *c, const float *x, int tin, int stride, int pad, int dil, float *y) {

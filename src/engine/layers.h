@@ -13,6 +13,17 @@ const float *lt_weight_f32(lt_weight w, int64_t n, float **tmp);
 
 /* rows: y[T][out] = x[T][in]·wᵀ + b */
 int lt_linear_apply(const lt_linear *l, const float *x, int T, float *y);
+/* A linear layer held in float32 across several calls: reduced weights are
+ * widened once at open (ALBERT applies its one shared layer 12 times), float32
+ * weights are used in place. Apply gives the same result as lt_linear_apply. */
+typedef struct lt_linear_f32 {
+    const lt_linear *l;
+    const float *w; /* [out][in] */
+    float *owned;   /* the widened copy, or NULL */
+} lt_linear_f32;
+int lt_linear_f32_open(const lt_linear *l, lt_linear_f32 *v);
+int lt_linear_f32_apply(const lt_linear_f32 *v, const float *x, int T, float *y);
+void lt_linear_f32_close(lt_linear_f32 *v);
 /* channel-major Conv1d: x [in][tin] → y [out][tout] */
 int lt_conv_apply(const lt_conv *c, const float *x, int tin, int stride, int pad, int dil, float *y);
 /* channel-major ConvTranspose1d (groups 1): x [in][tin] → y [out][tout] */
