@@ -22,12 +22,15 @@ add_test(NAME cli_say_wav COMMAND sh -c "\"$1\" say --model \"$2\" --voice \"$3\
   _ $<TARGET_FILE:litetts> ${LT_TINY}/kokoro-tiny.pth ${LT_TINY}/voice.pt ${CMAKE_BINARY_DIR}/cli-say.wav)
 set_tests_properties(cli_say_wav PROPERTIES PASS_REGULAR_EXPRESSION "24000[ \n]+76800")
 
-# bench smoke run on the tiny model: one JSON row per weight type with the spec's columns
+# bench smoke run on the tiny model: one JSON row per weight type with the spec's columns, each
+# with its two runs and the three sgemm bursts around them
 add_test(NAME cli_bench_smoke
   COMMAND $<TARGET_FILE:litetts> bench --model ${LT_TINY}/kokoro-tiny.pth --voice ${LT_TINY}/voice.pt
-          --case ${LT_TINY}/case1 --utterance ${LT_SHARED}/kokoro-golden/bench-utterance.json --quick --threads 1 --json)
+          --case ${LT_TINY}/case1 --utterance ${LT_SHARED}/kokoro-golden/bench-utterance.json --quick --threads 1
+          --repeat 2 --json)
 set_tests_properties(cli_bench_smoke PROPERTIES
-  PASS_REGULAR_EXPRESSION "\"weights\": *\"q8_0\".*\"gflops_effective\"|\"gflops_effective\".*\"weights\": *\"q8_0\"")
+  PASS_REGULAR_EXPRESSION "\"gflops_effective\":[0-9.]+,\"sgemm_gflops\":[0-9.]+,\"run_wall_s\":\\[[0-9.]+,[0-9.]+\\],\"sgemm_bursts_gflops\":\\[[0-9.]+,[0-9.]+,[0-9.]+\\].*\"weights\":\"q8_0\".*\"gflops_effective\"")
+lt_cli_error(bench_repeat "--repeat must be an integer from 1 to 20" $<TARGET_FILE:litetts> bench --repeat 0)
 
 # text end to end: normalised, phonemised, chunked, spoken; word times point back at the input
 add_test(NAME cli_say_text

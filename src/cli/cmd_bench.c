@@ -8,15 +8,19 @@
  *      folder under $TMPDIR: the recipe weights when no --model is given
  *      (engine/recipe_weights.h), else the model converted to native f32
  *      when it is not already; then each reduced type (engine/quant.h);
- *   2. one child per thread count measures OpenBLAS sgemm (row-major
- *      M = N = K = 1024, median of 5);
- *   3. one child per (type, threads) row: opens the model (load_s), runs
+ *   2. one child per (type, threads) row: opens the model (load_s), runs
  *      the golden case with its harmonics injected (quality, and warm-up),
- *      the utterance's first sentence (ttfa_s), then the utterance (wall_s,
- *      rtf, gflops_effective from engine/flops.h). The first f32 row writes
- *      its audio as the reference; the others compare with it (SNR on the
- *      injected case, log-mel distance on the utterance);
- *   4. the parent collects each row through a pipe and its peak RSS through
+ *      the utterance's first sentence (ttfa_s), then the utterance --repeat
+ *      times (wall_s = the median run; rtf, gflops_effective from
+ *      engine/flops.h). OpenBLAS sgemm (row-major M = N = K = 1024, median
+ *      of 5, same thread count) is measured in the same process before each
+ *      run and after the last; the row's sgemm_gflops is the median of those
+ *      bursts, so both figures sample the same stretch of the machine's
+ *      time (a shared VM's speed moves by tens of percent within seconds).
+ *      The first f32 row writes its audio as the reference; the others
+ *      compare with it (SNR on the injected case, log-mel distance on the
+ *      utterance);
+ *   3. the parent collects each row through a pipe and its peak RSS through
  *      wait4, prints a table (or JSON lines), and deletes the temporary files.
  * Progress goes to stderr. */
 #include <cblas.h>
@@ -55,13 +59,14 @@
 #define MAX_TYPES 4
 #define MAX_THREADS 8
 #define MAX_ROWS (MAX_TYPES * MAX_THREADS + 1)
+#define MAX_REPEAT 20
 #define PATH_CAP 4096
 
 static void usage(FILE *f) {
     fprintf(f,
             "usage: litetts bench [--model FILE] [--voice FILE] [--threads N[,N...]] [--types LIST] [--json]\n"
             "                     [--quick] [--utterance FILE] [--key NAME] [--phonemes TEXT] [--case DIR]\n"
-            "                     [--no-quality] [--seed N] [--config FILE]\n"
+            "                     [--no-quality] [--seed N] [--repeat N] [--config FILE]\n"
             "\n"
             "Synthesize a fixed ~10 s utterance once per weight type and report speed, memory and\n"
             "quality (one table row, or one JSON object with --json, per type and thread count).\n"
@@ -81,6 +86,8 @@ static void usage(FILE *f) {
             "  --case DIR        golden case for the SNR (default <shared>/kokoro-golden/full/case1)\n"
             "  --no-quality      skip the SNR and log-mel comparisons\n"
             "  --seed N          seed of the random source for the utterance (default 0)\n"
+            "  --repeat N        runs of the utterance per row, 1..20 (default 3): wall_s is their\n"
+            "                    median; sgemm is measured before each run and after the last\n"
             "  --json            one JSON object per row on stdout\n"
             "\n"
             "<shared> is $LT_SHARED when set, else ../shared. Columns: see bench/README.md.\n");
@@ -257,12 +264,16 @@ typedef struct row {
     double snr_db;            /* NAN: not measured; INFINITY: identical to the reference */
     int is_reference;
     double logmel_mean, logmel_p99;
-    double cpu_s;             /* this process's CPU time (user + system) during the utterance */
-    double steal_pct;         /* the hypervisor's share of all CPUs' time during it (/proc/stat steal); NAN: unknown */
+    double cpu_s;             /* this process's CPU time (user + system) per run of the utterance */
+    double steal_pct;         /* the hypervisor's share of all CPUs' time during the runs (/proc/stat steal); NAN: unknown */
+    int runs;                 /* runs of the utterance; wall_s is their median */
+    double run_wall_s[MAX_REPEAT];
+    double sgemm_gflops;      /* median of the bursts around the runs */
+    double sgemm_bursts[MAX_REPEAT + 1];
     int length_differs;       /* the utterance's length differs from the reference's */
     char quality_note[256];
     /* filled in by the parent */
-    double peak_rss_mb, sgemm_gflops, weights_file_mb;
+    double peak_rss_mb, weights_file_mb;
 } row;
 
 typedef struct bench_opts {
@@ -271,6 +282,7 @@ typedef struct bench_opts {
     lt_dtype types[MAX_TYPES];
     int n_types;
     int quick, json, quality;
+    int repeat;
     uint64_t seed;
     /* derived */
     char shared[PATH_CAP];
@@ -378,7 +390,18 @@ static double measure_sgemm(int threads) {
     }
     qsort(t, 5, sizeof *t, cmp_double);
     free(a);
+    /* back to the engine's setting (the pool owns the cores, threadpool.c); OpenBLAS's own
+     * threads spin for a while after a call, so let them go idle before the engine runs */
+    openblas_set_num_threads(1);
+    if (threads > 1) usleep(200000);
     return 2.0 * n * n * (double)n / t[2] / 1e9;
+}
+
+static double median_of(const double *v, int n) {
+    double t[MAX_REPEAT + 1];
+    memcpy(t, v, sizeof(double) * (size_t)n);
+    qsort(t, (size_t)n, sizeof *t, cmp_double);
+    return n % 2 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
 }
 
 /* ---- step 3: one row ---------------------------------------------------- */
@@ -442,6 +465,7 @@ static void run_row(const bench_opts *o, int type_index, int threads, int write_
     lt_voice_pack vp = {0};
     lt_synth_result r = {0};
     out->snr_db = out->logmel_mean = out->logmel_p99 = NAN;
+    out->sgemm_gflops = NAN;
     char tbuf[16];
     snprintf(tbuf, sizeof tbuf, "%d", threads);
     setenv("LITETTS_THREADS", tbuf, 1);
@@ -495,14 +519,32 @@ static void run_row(const bench_opts *o, int type_index, int threads, int write_
         out->ttfa_audio_s = (double)r.n_samples / 24000.0;
         lt_synth_result_free(&r);
     }
-    progress("%s, %d thread%s: utterance (%s)", tag, threads, threads == 1 ? "" : "s", o->utterance_label);
+    /* the utterance, `runs` times, each between two sgemm bursts (same process, same threads) */
+    int runs = out->reference_only ? 1 : o->repeat;
     cpu_clock c0, c1;
     cpu_clock_read(&c0);
-    t0 = now_s();
-    if (synth(m, &vp, o->phonemes, 1.0f, &h, &r, &err)) goto fail;
-    out->wall_s = now_s() - t0;
+    double cpu_total = 0;
+    for (int run = 0; run < runs; run++) {
+        if (!out->reference_only) out->sgemm_bursts[run] = measure_sgemm(threads);
+        progress("%s, %d thread%s: utterance (%s), run %d of %d", tag, threads, threads == 1 ? "" : "s",
+                 o->utterance_label, run + 1, runs);
+        if (run) lt_synth_result_free(&r);
+        cpu_clock a, b;
+        cpu_clock_read(&a);
+        t0 = now_s();
+        if (synth(m, &vp, o->phonemes, 1.0f, &h, &r, &err)) goto fail;
+        out->run_wall_s[run] = now_s() - t0;
+        cpu_clock_read(&b);
+        cpu_total += b.process_s - a.process_s;
+    }
     cpu_clock_read(&c1);
-    out->cpu_s = c1.process_s - c0.process_s;
+    if (!out->reference_only) {
+        out->sgemm_bursts[runs] = measure_sgemm(threads);
+        out->sgemm_gflops = median_of(out->sgemm_bursts, runs + 1);
+    }
+    out->runs = runs;
+    out->wall_s = median_of(out->run_wall_s, runs);
+    out->cpu_s = cpu_total / runs;
     out->steal_pct = c1.total > c0.total && c0.total ? 100.0 * (double)(c1.steal - c0.steal) / (double)(c1.total - c0.total)
                                                      : NAN;
     out->samples = r.n_samples;
@@ -607,11 +649,6 @@ static void child_prepare(const bench_opts *o, void *arg, void *result) {
     snprintf(p->err, sizeof p->err, "%s", err.msg);
 }
 
-static void child_sgemm(const bench_opts *o, void *arg, void *result) {
-    (void)o;
-    *(double *)result = measure_sgemm(*(int *)arg);
-}
-
 typedef struct row_job { int type_index, threads, write_reference; } row_job;
 
 static void child_row(const bench_opts *o, void *arg, void *result) {
@@ -640,10 +677,13 @@ static const row *find_row(const row *rows, int n, const char *type, int threads
     return NULL;
 }
 
+/* sgemm with this thread count over the whole bench: the mean of the rows' figures */
 static double rows_sgemm(const row *rows, int n, int threads) {
+    double sum = 0;
+    int k = 0;
     for (int i = 0; i < n; i++)
-        if (rows[i].threads == threads && isfinite(rows[i].sgemm_gflops)) return rows[i].sgemm_gflops;
-    return NAN;
+        if (rows[i].ok && rows[i].threads == threads && isfinite(rows[i].sgemm_gflops)) sum += rows[i].sgemm_gflops, k++;
+    return k ? sum / k : NAN;
 }
 
 static void print_json(const bench_opts *o, const row *rows, int n, const lt_cpu_features *cpu) {
@@ -667,6 +707,13 @@ static void print_json(const bench_opts *o, const row *rows, int n, const lt_cpu
         json_object_set_new(j, "gflop", num_or_null(r->ok ? r->flops / 1e9 : NAN, 2));
         json_object_set_new(j, "gflops_effective", num_or_null(r->ok ? r->flops / 1e9 / r->wall_s : NAN, 2));
         json_object_set_new(j, "sgemm_gflops", num_or_null(r->sgemm_gflops, 2));
+        if (r->ok) {
+            json_t *runs = json_array(), *bursts = json_array();
+            for (int k = 0; k < r->runs; k++) json_array_append_new(runs, num_or_null(r->run_wall_s[k], 4));
+            for (int k = 0; k <= r->runs; k++) json_array_append_new(bursts, num_or_null(r->sgemm_bursts[k], 2));
+            json_object_set_new(j, "run_wall_s", runs);
+            json_object_set_new(j, "sgemm_bursts_gflops", bursts);
+        }
         json_object_set_new(j, "efficiency_vs_sgemm",
                             num_or_null(r->ok ? r->flops / 1e9 / r->wall_s / r->sgemm_gflops : NAN, 3));
         const row *f = find_row(rows, n, "f32", r->threads);
@@ -909,11 +956,12 @@ int lt_cmd_bench(int argc, char **argv) {
     memset(o, 0, sizeof *o);
     o->quality = 1;
     o->key = "10s";
+    o->repeat = 3;
     const char *threads_arg = NULL, *types_arg = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         static const char *const valued[] = {"--model", "--config", "--voice", "--threads", "--types", "--utterance",
-                                             "--key", "--phonemes", "--case", "--seed", NULL};
+                                             "--key", "--phonemes", "--case", "--seed", "--repeat", NULL};
         int has_value = 0;
         for (int k = 0; valued[k]; k++) has_value |= !strcmp(a, valued[k]);
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -940,7 +988,15 @@ int lt_cmd_bench(int argc, char **argv) {
             else if (!strcmp(a, "--key")) o->key = v;
             else if (!strcmp(a, "--phonemes")) o->phonemes_arg = v;
             else if (!strcmp(a, "--case")) o->case_dir = v;
-            else {
+            else if (!strcmp(a, "--repeat")) {
+                char *end;
+                long n = strtol(v, &end, 10);
+                if (*end || !*v || n < 1 || n > MAX_REPEAT) {
+                    fprintf(stderr, "litetts bench: --repeat must be an integer from 1 to %d\n", MAX_REPEAT);
+                    return 2;
+                }
+                o->repeat = (int)n;
+            } else {
                 char *end;
                 o->seed = strtoull(v, &end, 10);
                 if (*end || !*v || *v == '-') {
@@ -1063,16 +1119,6 @@ int lt_cmd_bench(int argc, char **argv) {
         goto out;
     }
 
-    double sgemm[MAX_THREADS];
-    for (int t = 0; t < o->n_threads; t++) {
-        sgemm[t] = NAN;
-        if (in_child(o, child_sgemm, &o->threads[t], &sgemm[t], sizeof sgemm[t], NULL, why, sizeof why))
-            fprintf(stderr, "litetts bench: sgemm with %d threads: %s\n", o->threads[t], why);
-        else
-            progress("OpenBLAS sgemm 1024^3, %d thread%s: %.1f GFLOP/s (median of 5)", o->threads[t],
-                     o->threads[t] == 1 ? "" : "s", sgemm[t]);
-    }
-
     static row rows[MAX_ROWS];
     int n_rows = 0, have_reference = 0;
     for (int k = 0; k < o->n_types; k++)
@@ -1094,16 +1140,16 @@ int lt_cmd_bench(int argc, char **argv) {
             r->threads = o->threads[t];
             r->reference_only = k == 0 && hidden_reference;
             r->peak_rss_mb = peak;
-            r->sgemm_gflops = sgemm[t];
             r->weights_file_mb = file_mb(o->model_paths[k]);
             if (!r->ok) {
                 fprintf(stderr, "litetts bench: %s with %d thread%s failed: %s\n", r->type, r->threads,
                         r->threads == 1 ? "" : "s", r->err);
                 rc = 1;
             } else if (!r->reference_only) {
-                progress("%s, %d thread%s: %.2f s for %.2f s of audio (rtf %.3f), ttfa %.2f s, peak RSS %.1f MiB",
+                progress("%s, %d thread%s: %.2f s for %.2f s of audio (rtf %.3f, median of %d), ttfa %.2f s, "
+                         "peak RSS %.1f MiB, sgemm %.1f GFLOP/s",
                          r->type, r->threads, r->threads == 1 ? "" : "s", r->wall_s, r->audio_s,
-                         r->wall_s / r->audio_s, r->ttfa_s, r->peak_rss_mb);
+                         r->wall_s / r->audio_s, r->runs, r->ttfa_s, r->peak_rss_mb, r->sgemm_gflops);
             }
             if (k == 0 && r->ok && !have_reference) have_reference = 1;
         }
