@@ -13,8 +13,10 @@
  *      the utterance's first sentence (ttfa_s), then the utterance --repeat
  *      times (wall_s = the median run; rtf, gflops_effective from
  *      engine/flops.h). OpenBLAS sgemm (row-major M = N = K = 1024, median
- *      of 5, same thread count) is measured in the same process before each
- *      run and after the last; the row's sgemm_gflops is the median of those
+ *      of 5, same thread count) is measured before each run and after the
+ *      last, by a sibling process the row asks through a pipe (waiting
+ *      meanwhile, so the two never overlap, and sgemm's buffers stay out of
+ *      the row's peak RSS); the row's sgemm_gflops is the median of those
  *      bursts, so both figures sample the same stretch of the machine's
  *      time (a shared VM's speed moves by tens of percent within seconds).
  *      The first f32 row writes its audio as the reference; the others
@@ -283,6 +285,7 @@ typedef struct bench_opts {
     int n_types;
     int quick, json, quality;
     int repeat;
+    int sgemm_req_fd, sgemm_ans_fd; /* the row's line to its sgemm process (-1: none) */
     uint64_t seed;
     /* derived */
     char shared[PATH_CAP];
@@ -390,11 +393,70 @@ static double measure_sgemm(int threads) {
     }
     qsort(t, 5, sizeof *t, cmp_double);
     free(a);
-    /* back to the engine's setting (the pool owns the cores, threadpool.c); OpenBLAS's own
-     * threads spin for a while after a call, so let them go idle before the engine runs */
-    openblas_set_num_threads(1);
+    /* OpenBLAS's own threads spin for a while after a call: let them go idle before the
+     * row's process runs again */
     if (threads > 1) usleep(200000);
     return 2.0 * n * n * (double)n / t[2] / 1e9;
+}
+
+/* The sgemm process of a row: forked by the parent before the row's child,
+ * it measures one burst per byte received and answers with the GFLOP/s. */
+typedef struct sgemm_server { pid_t pid; int req_w, ans_r; } sgemm_server;
+
+static int sgemm_server_start(int threads, sgemm_server *sv) {
+    int req[2], ans[2];
+    sv->pid = -1;
+    sv->req_w = sv->ans_r = -1;
+    if (pipe(req)) return -1;
+    if (pipe(ans)) {
+        close(req[0]);
+        close(req[1]);
+        return -1;
+    }
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(req[0]), close(req[1]), close(ans[0]), close(ans[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        close(req[1]);
+        close(ans[0]);
+        char c;
+        while (read_all(req[0], &c, 1) == 1) {
+            double g = measure_sgemm(threads);
+            if (write_all(ans[1], &g, sizeof g)) break;
+        }
+        _exit(0);
+    }
+    close(req[0]);
+    close(ans[1]);
+    sv->pid = pid;
+    sv->req_w = req[1];
+    sv->ans_r = ans[0];
+    return 0;
+}
+
+static void sgemm_server_stop(sgemm_server *sv) {
+    if (sv->req_w >= 0) close(sv->req_w); /* EOF: the server exits */
+    if (sv->ans_r >= 0) close(sv->ans_r);
+    if (sv->pid > 0)
+        while (waitpid(sv->pid, NULL, 0) < 0 && errno == EINTR) {
+        }
+    sv->pid = sv->req_w = sv->ans_r = -1;
+}
+
+/* In the row's child: one burst, measured while this process waits. */
+static double sgemm_burst(const bench_opts *o) {
+    double g = NAN;
+    char c = 'b';
+    if (o->sgemm_req_fd < 0 || write_all(o->sgemm_req_fd, &c, 1) ||
+        read_all(o->sgemm_ans_fd, &g, sizeof g) != (ssize_t)sizeof g)
+        return NAN;
+    return g;
 }
 
 static double median_of(const double *v, int n) {
@@ -525,7 +587,7 @@ static void run_row(const bench_opts *o, int type_index, int threads, int write_
     cpu_clock_read(&c0);
     double cpu_total = 0;
     for (int run = 0; run < runs; run++) {
-        if (!out->reference_only) out->sgemm_bursts[run] = measure_sgemm(threads);
+        if (!out->reference_only) out->sgemm_bursts[run] = sgemm_burst(o);
         progress("%s, %d thread%s: utterance (%s), run %d of %d", tag, threads, threads == 1 ? "" : "s",
                  o->utterance_label, run + 1, runs);
         if (run) lt_synth_result_free(&r);
@@ -539,7 +601,7 @@ static void run_row(const bench_opts *o, int type_index, int threads, int write_
     }
     cpu_clock_read(&c1);
     if (!out->reference_only) {
-        out->sgemm_bursts[runs] = measure_sgemm(threads);
+        out->sgemm_bursts[runs] = sgemm_burst(o);
         out->sgemm_gflops = median_of(out->sgemm_bursts, runs + 1);
     }
     out->runs = runs;
@@ -1131,10 +1193,17 @@ int lt_cmd_bench(int argc, char **argv) {
             memset(&res, 0, sizeof res);
             res.reference_only = k == 0 && hidden_reference;
             double peak = NAN;
+            sgemm_server sv = {-1, -1, -1};
+            if (!res.reference_only && sgemm_server_start(o->threads[t], &sv))
+                fprintf(stderr, "litetts bench: cannot start the sgemm process: %s\n", strerror(errno));
+            o->sgemm_req_fd = sv.req_w;
+            o->sgemm_ans_fd = sv.ans_r;
             if (in_child(o, child_row, &job, &res, sizeof res, &peak, why, sizeof why)) {
                 res.ok = 0;
                 snprintf(res.err, sizeof res.err, "%s", why);
             }
+            sgemm_server_stop(&sv);
+            o->sgemm_req_fd = o->sgemm_ans_fd = -1;
             *r = res;
             snprintf(r->type, sizeof r->type, "%s", lt_weight_type_name(o->types[k]));
             r->threads = o->threads[t];
