@@ -28,6 +28,7 @@
 #include <cblas.h>
 #include <errno.h>
 #include <jansson.h>
+#include <malloc.h>
 #include <math.h>
 #include <sched.h>
 #include <signal.h>
@@ -531,6 +532,11 @@ static void run_row(const bench_opts *o, int type_index, int threads, int write_
     char tbuf[16];
     snprintf(tbuf, sizeof tbuf, "%d", threads);
     setenv("LITETTS_THREADS", tbuf, 1);
+    /* the allocator as `litetts serve` sets it (server.c): with glibc's sliding mmap threshold,
+     * each later run of the utterance in this process would keep buffers the last one freed,
+     * and the peak would grow with --repeat (f32: 247 MiB for one run, 264 for three) */
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
+    mallopt(M_ARENA_MAX, 2);
     const char *path = o->model_paths[type_index];
     const char *tag = out->reference_only ? "f32 reference" : tname;
 
