@@ -76,6 +76,7 @@ bench: build
 clean:
 	rm -rf build build-asan build-fuzz
 
-# Full-size parity only (all four stages on both full-size cases; `make test` runs them too).
+# Full-size parity only (all four stages on both full-size cases, and the reduced types' quality bar;
+# `make test` runs them too).
 parity-full: build
-	cd build && ctest --output-on-failure -R 'recipe_model|parity_full'
+	cd build && ctest --output-on-failure -R 'recipe_model|parity_full|quality_full'

@@ -31,3 +31,17 @@ foreach(case case1 case2)
             ${LT_SHARED}/kokoro-voices/af_heart.bin ${LT_GOLDEN}/full/${case} ${CMAKE_BINARY_DIR}/parity/full_${case}_trunk AC)
   set_tests_properties(parity_full_${case}_trunk PROPERTIES FIXTURES_REQUIRED recipe_model LABELS slow)
 endforeach()
+
+# The reduced-precision quality bar (issue notes, note 9): full/case1 with the golden noise and
+# harmonics injected, each converted type against the f32 recipe model, same length and at least
+# MIN dB of SNR (measured 2026-11-26: f16 56.8, bf16 43.2, q8_0 32.8).
+foreach(spec "f16;50" "bf16;40" "q8;30")
+  list(GET spec 0 type)
+  list(GET spec 1 min_db)
+  add_test(NAME quality_full_${type}
+    COMMAND sh -c "m=\"$0/quality-$1.gguf\"; \"$2\" convert \"$3\" -o \"$m\" --type $1 -q && \"$4\" quality \"$2\" \"$3\" \"$m\" \"$5\" \"$6\" \"$0/quality/$1\" $7; rc=$?; rm -f \"$m\"; exit $rc"
+            ${CMAKE_BINARY_DIR} ${type} $<TARGET_FILE:litetts> ${CMAKE_BINARY_DIR}/recipe-f32.gguf
+            $<TARGET_FILE:parity-check> ${LT_SHARED}/kokoro-voices/af_heart.bin ${LT_GOLDEN}/full/case1 ${min_db})
+  set_tests_properties(quality_full_${type} PROPERTIES FIXTURES_REQUIRED recipe_model LABELS slow)
+endforeach()
+

@@ -5,9 +5,13 @@
  *
  *   parity-check CASE_DIR DUMP_DIR A|B|C|D
  *   parity-check run LITETTS MODEL VOICE CASE_DIR WORK_DIR STAGES
+ *   parity-check quality LITETTS REF_MODEL MODEL VOICE CASE_DIR WORK_DIR MIN_DB
  *
  * The second form runs `LITETTS say` with each stage's hook (reading the
- * phonemes and speed from CASE_DIR/case.json), then checks that stage.
+ * phonemes and speed from CASE_DIR/case.json), then checks that stage. The
+ * third is the reduced-precision quality bar (issue notes, note 9): the case
+ * spoken by both models with the golden noise and harmonics injected, and
+ * MODEL's audio must be as long as REF_MODEL's and within MIN_DB of SNR.
  *
  * Prints one line per tensor (relative L2 error or the log-mel distance) and
  * exits 0 only when every check of the stage holds. Tensors a case does not
@@ -194,30 +198,43 @@ static int run_cmd(char *const argv[]) {
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* CASE_DIR/case.json's phonemes and speed; the JSON stays alive in *cj (decref it). */
+static int read_case(const char *cdir, json_t **cj, const char **ph, char *speed, size_t cap) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/case.json", cdir);
+    json_error_t jerr;
+    *cj = json_load_file(path, 0, &jerr);
+    *ph = *cj ? json_string_value(json_object_get(*cj, "phonemes")) : NULL;
+    json_t *sp = *cj ? json_object_get(*cj, "speed") : NULL;
+    if (!*ph || !json_is_number(sp)) {
+        fprintf(stderr, "%s: needs 'phonemes' (string) and 'speed' (number)\n", path);
+        json_decref(*cj);
+        *cj = NULL;
+        return -1;
+    }
+    snprintf(speed, cap, "%.9g", json_number_value(sp));
+    return 0;
+}
+
+static void make_dirs(const char *work) {
+    char parent[4096];
+    snprintf(parent, sizeof parent, "%s", work);
+    for (char *q = parent + 1; *q; q++)
+        if (*q == '/') { *q = 0; mkdir(parent, 0777); *q = '/'; }
+    mkdir(work, 0777);
+}
+
 static int run_mode(int argc, char **argv) {
     if (argc != 8) {
         fprintf(stderr, "usage: parity-check run LITETTS MODEL VOICE CASE_DIR WORK_DIR STAGES\n");
         return 2;
     }
     const char *bin = argv[2], *model = argv[3], *voice = argv[4], *cdir = argv[5], *work = argv[6], *stages = argv[7];
-    char path[4096];
-    snprintf(path, sizeof path, "%s/case.json", cdir);
-    json_error_t jerr;
-    json_t *cj = json_load_file(path, 0, &jerr);
-    const char *ph = cj ? json_string_value(json_object_get(cj, "phonemes")) : NULL;
-    json_t *sp = cj ? json_object_get(cj, "speed") : NULL;
-    if (!ph || !json_is_number(sp)) {
-        fprintf(stderr, "%s: needs 'phonemes' (string) and 'speed' (number)\n", path);
-        json_decref(cj);
-        return 2;
-    }
+    json_t *cj;
+    const char *ph;
     char speed[64];
-    snprintf(speed, sizeof speed, "%.9g", json_number_value(sp));
-    char parent[4096];
-    snprintf(parent, sizeof parent, "%s", work);
-    for (char *q = parent + 1; *q; q++)
-        if (*q == '/') { *q = 0; mkdir(parent, 0777); *q = '/'; }
-    mkdir(work, 0777);
+    if (read_case(cdir, &cj, &ph, speed, sizeof speed)) return 2;
+    make_dirs(work);
     int bad = 0;
     for (const char *s = stages; *s; s++) {
         char dump[4096];
@@ -240,8 +257,74 @@ static int run_mode(int argc, char **argv) {
     return bad;
 }
 
+static int quality_mode(int argc, char **argv) {
+    if (argc != 9) {
+        fprintf(stderr, "usage: parity-check quality LITETTS REF_MODEL MODEL VOICE CASE_DIR WORK_DIR MIN_DB\n");
+        return 2;
+    }
+    const char *bin = argv[2], *voice = argv[5], *cdir = argv[6], *work = argv[7];
+    const char *models[2] = {argv[3], argv[4]};
+    char *end;
+    double min_db = strtod(argv[8], &end);
+    if (*end || end == argv[8]) {
+        fprintf(stderr, "MIN_DB must be a number\n");
+        return 2;
+    }
+    json_t *cj;
+    const char *ph;
+    char speed[64];
+    if (read_case(cdir, &cj, &ph, speed, sizeof speed)) return 2;
+    make_dirs(work);
+    lt_tensor_set set;
+    lt_tensor_set_init(&set);
+    static const char *tags[2] = {"reference", "test"};
+    int bad = 0;
+    for (int i = 0; i < 2 && !bad; i++) {
+        char out[4096];
+        snprintf(out, sizeof out, "%s/%s.npy", work, tags[i]);
+        char *args[] = {(char *)bin, "say", "--model", (char *)models[i], "--voice", (char *)voice, "--phonemes",
+                        (char *)ph, "--speed", speed, "--noise-dir", (char *)cdir, "--inject-harmonics", "-o", out, NULL};
+        printf("== %s: %s say --model %s ... --inject-harmonics\n", tags[i], bin, models[i]);
+        int rc = run_cmd(args);
+        if (rc != 0) {
+            printf("FAIL litetts say exited with %d\n", rc);
+            bad = 1;
+            break;
+        }
+        lt_err err;
+        if (lt_npy_read_file(out, &set, tags[i], &err)) {
+            printf("FAIL cannot read %s: %s\n", out, err.msg);
+            bad = 1;
+        }
+    }
+    if (!bad) {
+        const lt_tensor *r = lt_tensor_set_find(&set, "reference"), *x = lt_tensor_set_find(&set, "test");
+        int64_t n = lt_shape_numel(r->ndim, r->shape), nx = lt_shape_numel(x->ndim, x->shape);
+        if (r->dtype != LT_F32 || x->dtype != LT_F32 || nx != n || n == 0) {
+            printf("FAIL %lld samples against the reference's %lld\n", (long long)nx, (long long)n);
+            bad = 1;
+        } else {
+            const float *a = r->data, *b = x->data;
+            double sr = 0, se = 0;
+            for (int64_t i = 0; i < n; i++) {
+                double d = (double)b[i] - a[i];
+                sr += (double)a[i] * a[i];
+                se += d * d;
+            }
+            double snr = se > 0 ? 10.0 * log10(sr / se) : INFINITY;
+            printf("%s %lld samples, SNR %.2f dB against the reference (at least %.1f)\n", snr >= min_db ? "ok  " : "FAIL",
+                   (long long)n, snr, min_db);
+            bad = !(snr >= min_db);
+        }
+    }
+    lt_tensor_set_free(&set);
+    json_decref(cj);
+    return bad;
+}
+
 int main(int argc, char **argv) {
     if (argc > 1 && !strcmp(argv[1], "run")) return run_mode(argc, argv);
+    if (argc > 1 && !strcmp(argv[1], "quality")) return quality_mode(argc, argv);
     if (argc != 4 || strlen(argv[3]) != 1 || !strchr("ABCD", argv[3][0])) {
         fprintf(stderr, "usage: parity-check CASE_DIR DUMP_DIR A|B|C|D\n");
         return 2;
