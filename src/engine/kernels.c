@@ -95,20 +95,38 @@ int lt_conv_transpose1d(const float *x, int cin, int tin, const float *w, const 
     return 0;
 }
 
-void lt_conv_transpose1d_depthwise(const float *x, int c, int tin, const float *w, const float *b, int k,
-                                   int stride, int pad, float *y, int tout) {
-    for (int ch = 0; ch < c; ch++) {
-        float *yr = y + (int64_t)ch * tout;
-        const float *xr = x + (int64_t)ch * tin;
-        const float *wr = w + (int64_t)ch * k;
-        float bias = b ? b[ch] : 0.0f;
-        for (int t = 0; t < tout; t++) yr[t] = bias;
-        for (int j = 0; j < tin; j++)
-            for (int kk = 0; kk < k; kk++) {
-                int t = j * stride - pad + kk;
-                if (t >= 0 && t < tout) yr[t] += xr[j] * wr[kk];
+/* Rows split over the pool (see below): tasks of whole rows, by work C·T. */
+static int row_tasks(int C, int64_t T, int *rows_per_task);
+
+typedef struct dw_job {
+    const float *x, *w, *b;
+    float *y;
+    int c, tin, k, stride, pad, tout, per;
+} dw_job;
+
+/* Task: channels [task·per, …) — each channel is independent. */
+static void dw_task(void *ctx, int task, int thread) {
+    (void)thread;
+    const dw_job *J = ctx;
+    int c0 = task * J->per, c1 = c0 + J->per < J->c ? c0 + J->per : J->c;
+    for (int ch = c0; ch < c1; ch++) {
+        float *yr = J->y + (int64_t)ch * J->tout;
+        const float *xr = J->x + (int64_t)ch * J->tin;
+        const float *wr = J->w + (int64_t)ch * J->k;
+        float bias = J->b ? J->b[ch] : 0.0f;
+        for (int t = 0; t < J->tout; t++) yr[t] = bias;
+        for (int j = 0; j < J->tin; j++)
+            for (int kk = 0; kk < J->k; kk++) {
+                int t = j * J->stride - J->pad + kk;
+                if (t >= 0 && t < J->tout) yr[t] += xr[j] * wr[kk];
             }
     }
+}
+
+void lt_conv_transpose1d_depthwise(const float *x, int c, int tin, const float *w, const float *b, int k,
+                                   int stride, int pad, float *y, int tout) {
+    dw_job j = {.x = x, .w = w, .b = b, .y = y, .c = c, .tin = tin, .k = k, .stride = stride, .pad = pad, .tout = tout};
+    lt_parallel_for(row_tasks(c, (int64_t)tin * k, &j.per), dw_task, &j);
 }
 
 /* Normalisations round the way PyTorch 1.13's CPU kernels do, because the
@@ -193,13 +211,31 @@ static inline float ln_apply(float x, float rstd, float bias, const float *gamma
     return gamma ? fmaf(y, gamma[c], beta[c]) : y;
 }
 
-void lt_layer_norm_rows(float *x, int T, int C, const float *gamma, const float *beta, float eps) {
-    for (int t = 0; t < T; t++) {
-        float *r = x + (int64_t)t * C, mean, var;
+typedef struct ln_job {
+    float *x;
+    const float *gamma, *beta, *gb;
+    int T, C, per;
+    float eps;
+} ln_job;
+
+/* Task: rows [task·per, …), each normalised on its own (then AdaLN's affine when gb) */
+static void ln_task(void *ctx, int task, int thread) {
+    (void)thread;
+    const ln_job *j = ctx;
+    int t0 = task * j->per, t1 = t0 + j->per < j->T ? t0 + j->per : j->T, C = j->C;
+    for (int t = t0; t < t1; t++) {
+        float *r = j->x + (int64_t)t * C, mean, var;
         pt_moments(r, C, 1, &mean, &var);
-        float rstd = 1.0f / sqrtf(var + eps), bias = -rstd * mean;
-        for (int c = 0; c < C; c++) r[c] = ln_apply(r[c], rstd, bias, gamma, beta, c);
+        float rstd = 1.0f / sqrtf(var + j->eps), bias = -rstd * mean;
+        for (int c = 0; c < C; c++) r[c] = ln_apply(r[c], rstd, bias, j->gamma, j->beta, c);
+        if (j->gb)
+            for (int c = 0; c < C; c++) r[c] = (1.0f + j->gb[c]) * r[c] + j->gb[C + c];
     }
+}
+
+void lt_layer_norm_rows(float *x, int T, int C, const float *gamma, const float *beta, float eps) {
+    ln_job j = {.x = x, .gamma = gamma, .beta = beta, .T = T, .C = C, .eps = eps};
+    lt_parallel_for(row_tasks(T, C, &j.per), ln_task, &j);
 }
 
 void lt_layer_norm_channels(float *x, int C, int T, const float *gamma, const float *beta, float eps) {
@@ -212,11 +248,8 @@ void lt_layer_norm_channels(float *x, int C, int T, const float *gamma, const fl
 }
 
 void lt_ada_layer_norm_rows(float *x, int T, int C, const float *gb, float eps) {
-    lt_layer_norm_rows(x, T, C, NULL, NULL, eps);
-    for (int t = 0; t < T; t++) {
-        float *r = x + (int64_t)t * C;
-        for (int c = 0; c < C; c++) r[c] = (1.0f + gb[c]) * r[c] + gb[C + c];
-    }
+    ln_job j = {.x = x, .gb = gb, .T = T, .C = C, .eps = eps};
+    lt_parallel_for(row_tasks(T, C, &j.per), ln_task, &j);
 }
 
 /* ---- element-wise passes: vectorised (GCC vector types, one clone per ISA)
@@ -418,7 +451,7 @@ void lt_exp_sin(float *x, int64_t n_exp, int64_t n_sin) {
     lt_parallel_for(range_tasks(j.n, &j.per_task), exp_sin_task, &j);
 }
 
-void lt_gelu_new(float *x, int64_t n) {
+static void gelu_range(float *x, int64_t n) {
     const float k = 0.7978845608028654f; /* sqrt(2/pi) */
     float t[256];
     for (int64_t i0 = 0; i0 < n; i0 += 256) {
@@ -431,4 +464,17 @@ void lt_gelu_new(float *x, int64_t n) {
         lt_pt_tanh(t, t, m); /* torch.tanh: SLEEF's rounding */
         for (int i = 0; i < m; i++) x[i0 + i] = (0.5f * x[i0 + i]) * (1.0f + t[i]);
     }
+}
+
+static void gelu_task(void *ctx, int task, int thread) {
+    (void)thread;
+    const ew_job *j = ctx;
+    int64_t i0 = task * j->per_task, m = j->n - i0 < j->per_task ? j->n - i0 : j->per_task;
+    gelu_range(j->x + i0, m);
+}
+
+/* element-wise, so any split gives the same values */
+void lt_gelu_new(float *x, int64_t n) {
+    ew_job j = {.x = x, .n = n};
+    lt_parallel_for(range_tasks(n, &j.per_task), gelu_task, &j);
 }
