@@ -18,10 +18,10 @@
 #define N_HARM 9
 
 /* torch.nn.functional.interpolate(mode="linear", align_corners=False) with a
- * scale factor S, one channel with stride `st`. */
-static void interp_linear(const float *x, int64_t n_in, int64_t st, double S, float *y, int64_t n_out) {
+ * scale factor S, one channel with stride `st`: outputs [j0, j1). */
+static void interp_linear(const float *x, int64_t n_in, int64_t st, double S, float *y, int64_t j0, int64_t j1) {
     double scale = (double)(float)(1.0 / S);
-    for (int64_t j = 0; j < n_out; j++) {
+    for (int64_t j = j0; j < j1; j++) {
         double src = scale * ((double)j + 0.5) - 0.5;
         if (src < 0) src = 0;
         int64_t i0 = (int64_t)src;
@@ -39,15 +39,22 @@ typedef struct source_job {
     float *rad, *out, lin_b;
     int U, pass;
     int64_t L, per;
+    const float *down; /* pass 2: the integrated phases at frame rate [Ld][9] */
+    int64_t Ld;
 } source_job;
 
 /* The per-sample passes over the task's range of t:
  *   pass 0: rad[t][k] = (F0(t)·(k+1) / 24000) mod 1 (floor modulo);
+ *   pass 2: rad[t][k] = phase, interpolated up from down[][k];
  *   pass 1: out[t] = tanh(Σ_k (0.1·sin(phase[t][k])·uv + noise_amp·randn[t][k])·w[k] + b). */
 static void source_task(void *ctx, int task, int thread) {
     (void)thread;
     const source_job *j = ctx;
     int64_t t0 = task * j->per, t1 = t0 + j->per < j->L ? t0 + j->per : j->L;
+    if (j->pass == 2) { /* phase[t][k]: the frame-rate phases interpolated back up (each t on its own) */
+        for (int k = 0; k < N_HARM; k++) interp_linear(j->down + k, j->Ld, N_HARM, (double)j->U, j->rad + k, t0, t1);
+        return;
+    }
     for (int64_t t = t0; t < t1; t++) {
         float ft = j->f0[t / j->U];
         if (j->pass == 0) {
@@ -85,12 +92,12 @@ void lt_harmonic_source(const float *f0, int n_f0, int U, const float *rand_ini,
         return;
     }
     /* the per-sample passes run on the pool (each t on its own: the same values);
-     * the cumulative sum and the interpolations stay sequential */
+     * the down-sampling interpolation and the cumulative sum (frame rate) stay sequential */
     source_job j = {.f0 = f0, .randn = randn, .lin_w = lin_w, .rad = rad, .out = out, .lin_b = lin_b, .U = U, .L = L};
     int tasks = lt_pool_split(L, 65536, 1, &j.per);
     lt_parallel_for(tasks, source_task, &j);
     for (int k = 1; k < N_HARM; k++) rad[k] += rand_ini[k]; /* no initial phase for the fundamental */
-    for (int k = 0; k < N_HARM; k++) interp_linear(rad + k, L, N_HARM, 1.0 / U, down + k, Ld);
+    for (int k = 0; k < N_HARM; k++) interp_linear(rad + k, L, N_HARM, 1.0 / U, down + k, 0, Ld);
     /* cumsum accumulates in double and rounds each output to float */
     for (int k = 0; k < N_HARM; k++) {
         double acc = 0;
@@ -100,7 +107,10 @@ void lt_harmonic_source(const float *f0, int n_f0, int U, const float *rand_ini,
             down[i * N_HARM + k] = ((cs * 2.0f) * 3.14159274f) * (float)U;
         }
     }
-    for (int k = 0; k < N_HARM; k++) interp_linear(down + k, Ld, N_HARM, (double)U, rad + k, L);
+    j.pass = 2;
+    j.down = down;
+    j.Ld = Ld;
+    lt_parallel_for(tasks, source_task, &j);
     j.pass = 1;
     lt_parallel_for(tasks, source_task, &j);
     free(rad);
