@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "engine/kernels.h"
+#include "engine/threadpool.h"
 #include "engine/layers.h"
 #include "engine/generator_lowmem.h"
 #include "engine/kokoro_internal.h"
@@ -95,14 +96,43 @@ static uint64_t rng_next(rng *r) {
     return out;
 }
 static float rng_uniform(rng *r) { return (float)(rng_next(r) >> 40) * (1.0f / 16777216.0f); }
-static void rng_normals(rng *r, float *out, int64_t n) {
-    for (int64_t i = 0; i < n; i += 2) {
-        double u1 = ((double)(rng_next(r) >> 11) + 1.0) * (1.0 / 9007199254740993.0);
-        double u2 = (double)(rng_next(r) >> 11) * (1.0 / 9007199254740992.0);
+/* Box-Muller over a block of raw draws: pair p uses raw[2p], raw[2p + 1] and
+ * writes out[2p] (cos) and out[2p + 1] (sin, when inside n). */
+typedef struct normals_job {
+    const uint64_t *raw;
+    float *out;
+    int64_t n, per; /* n: values this block writes */
+} normals_job;
+
+static void normals_task(void *ctx, int task, int thread) {
+    (void)thread;
+    const normals_job *j = ctx;
+    int64_t p0 = task * j->per, p1 = p0 + j->per, np = (j->n + 1) / 2;
+    if (p1 > np) p1 = np;
+    for (int64_t p = p0; p < p1; p++) {
+        double u1 = ((double)(j->raw[2 * p] >> 11) + 1.0) * (1.0 / 9007199254740993.0);
+        double u2 = (double)(j->raw[2 * p + 1] >> 11) * (1.0 / 9007199254740992.0);
         double rad = sqrt(-2.0 * log(u1));
-        out[i] = (float)(rad * cos(2 * M_PI * u2));
-        if (i + 1 < n) out[i + 1] = (float)(rad * sin(2 * M_PI * u2));
+        j->out[2 * p] = (float)(rad * cos(2 * M_PI * u2));
+        if (2 * p + 1 < j->n) j->out[2 * p + 1] = (float)(rad * sin(2 * M_PI * u2));
     }
+}
+
+/* n normals in draw order. The draws themselves are sequential (cheap); the
+ * log/sqrt/sin/cos of each block run on the pool, so the values do not depend
+ * on the thread count. */
+static int rng_normals(rng *r, float *out, int64_t n) {
+    enum { BLOCK_PAIRS = 32768 };
+    uint64_t *raw = malloc(sizeof(uint64_t) * 2 * BLOCK_PAIRS);
+    if (!raw) return -1;
+    for (int64_t i0 = 0; i0 < n; i0 += 2 * BLOCK_PAIRS) {
+        int64_t m = n - i0 < 2 * BLOCK_PAIRS ? n - i0 : 2 * BLOCK_PAIRS, pairs = (m + 1) / 2;
+        for (int64_t i = 0; i < 2 * pairs; i++) raw[i] = rng_next(r);
+        normals_job j = {.raw = raw, .out = out + i0, .n = m};
+        lt_parallel_for(lt_pool_split(pairs, 4096, 1, &j.per), normals_task, &j);
+    }
+    free(raw);
+    return 0;
 }
 
 static int check_shape(const lt_tensor *t, const char *what, const char *name, int ndim, const int64_t *want,
@@ -254,7 +284,7 @@ int lt_kokoro_synthesize(const lt_kokoro *m, const char *phonemes, const float *
         for (int i = 0; i < 9; i++) rand_ini[i] = rng_uniform(&r);
         randn = malloc(sizeof(float) * (size_t)L * 9);
         if (!randn) goto oom;
-        rng_normals(&r, randn, L * 9);
+        if (rng_normals(&r, randn, L * 9)) goto oom;
         randn_use = randn;
     }
     rand_ini[0] = 0;
