@@ -587,11 +587,12 @@ static void run_row(const bench_opts *o, int type_index, int threads, int write_
         out->ttfa_audio_s = (double)r.n_samples / 24000.0;
         lt_synth_result_free(&r);
     }
-    /* the utterance, `runs` times, each between two sgemm bursts (same process, same threads) */
+    /* the utterance, `runs` times, with an sgemm burst (the sibling process, same thread count)
+     * before each run and after the last; CPU time and steal are summed over the runs alone */
     int runs = out->reference_only ? 1 : o->repeat;
-    cpu_clock c0, c1;
-    cpu_clock_read(&c0);
     double cpu_total = 0;
+    unsigned long long steal = 0, ticks = 0;
+    int ticks_known = 1;
     for (int run = 0; run < runs; run++) {
         if (!out->reference_only) out->sgemm_bursts[run] = sgemm_burst(o);
         progress("%s, %d thread%s: utterance (%s), run %d of %d", tag, threads, threads == 1 ? "" : "s",
@@ -604,8 +605,9 @@ static void run_row(const bench_opts *o, int type_index, int threads, int write_
         out->run_wall_s[run] = now_s() - t0;
         cpu_clock_read(&b);
         cpu_total += b.process_s - a.process_s;
+        if (a.total && b.total > a.total) steal += b.steal - a.steal, ticks += b.total - a.total;
+        else ticks_known = 0;
     }
-    cpu_clock_read(&c1);
     if (!out->reference_only) {
         out->sgemm_bursts[runs] = sgemm_burst(o);
         out->sgemm_gflops = median_of(out->sgemm_bursts, runs + 1);
@@ -613,8 +615,7 @@ static void run_row(const bench_opts *o, int type_index, int threads, int write_
     out->runs = runs;
     out->wall_s = median_of(out->run_wall_s, runs);
     out->cpu_s = cpu_total / runs;
-    out->steal_pct = c1.total > c0.total && c0.total ? 100.0 * (double)(c1.steal - c0.steal) / (double)(c1.total - c0.total)
-                                                     : NAN;
+    out->steal_pct = ticks_known && ticks ? 100.0 * (double)steal / (double)ticks : NAN;
     out->samples = r.n_samples;
     out->audio_s = (double)r.n_samples / 24000.0;
     out->n_tokens = r.n_tokens;
