@@ -12,8 +12,8 @@
  *     registers across all cin·k taps:
  *       y[co][t] = (Σ_ci Σ_kk w[co][ci][kk]·x[ci][t − pad + kk·dil]) + b[co]   (FMA, ci-major)
  * Strided convolutions (the tiny down-sampling ones and the noise convs), and
- * CPUs without AVX2+FMA, use im2col + OpenBLAS sgemm (ConvTranspose1d is in
- * kernels.c). OpenBLAS itself runs single-threaded (the pool owns the cores;
+ * CPUs without AVX2+FMA, use im2col + OpenBLAS sgemm over tiles of output
+ * columns, the tiles on the pool (ConvTranspose1d is in kernels.c). OpenBLAS itself runs single-threaded (the pool owns the cores;
  * see threadpool.c). */
 #include <cblas.h>
 #include <stdlib.h>
@@ -231,38 +231,58 @@ static int conv1d_direct(const conv_isa *is, const float *x, int cin, int tin, c
 /* Column tile for im2col / col2im: bounds scratch memory whatever the length. */
 #define LT_CONV_TILE 1024
 
+typedef struct im2col_job {
+    const float *x, *w, *b;
+    float *y, *cols; /* cols: per thread, cin·k × LT_CONV_TILE floats */
+    int cin, tin, cout, k, stride, pad, dil, tout;
+} im2col_job;
+
+/* Task: output columns [task·LT_CONV_TILE, …) — bias, im2col of that tile, one sgemm. */
+static void im2col_task(void *ctx, int task, int thread) {
+    const im2col_job *j = ctx;
+    int t0 = task * LT_CONV_TILE, n = j->tout - t0 < LT_CONV_TILE ? j->tout - t0 : LT_CONV_TILE;
+    int64_t rows = (int64_t)j->cin * j->k;
+    float *cols = j->cols + (size_t)thread * (size_t)rows * LT_CONV_TILE;
+    for (int co = 0; co < j->cout; co++) {
+        float bias = j->b ? j->b[co] : 0.0f, *row = j->y + (int64_t)co * j->tout + t0;
+        for (int t = 0; t < n; t++) row[t] = bias;
+    }
+    for (int ci = 0; ci < j->cin; ci++) {
+        const float *xr = j->x + (int64_t)ci * j->tin;
+        for (int kk = 0; kk < j->k; kk++) {
+            float *c = cols + ((int64_t)ci * j->k + kk) * n;
+            int off = kk * j->dil - j->pad;
+            for (int jj = 0; jj < n; jj++) {
+                int src = (t0 + jj) * j->stride + off;
+                c[jj] = (src >= 0 && src < j->tin) ? xr[src] : 0.0f;
+            }
+        }
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, j->cout, n, (int)rows, 1.0f, j->w, (int)rows, cols, n, 1.0f,
+                j->y + t0, j->tout);
+}
+
+/* Strided convolutions (and CPUs without AVX2+FMA): im2col + OpenBLAS sgemm
+ * over tiles of LT_CONV_TILE output columns, the tiles spread over the pool
+ * (each tile the same computation whichever thread runs it). */
 static int conv1d_im2col(const float *x, int cin, int tin, const float *w, const float *b, int cout, int k,
                          int stride, int pad, int dil, float *y, int tout) {
-    for (int co = 0; co < cout; co++) {
-        float bias = b ? b[co] : 0.0f;
-        float *row = y + (int64_t)co * tout;
-        for (int t = 0; t < tout; t++) row[t] = bias;
-    }
     if (k == 1 && stride == 1 && pad == 0) {
+        for (int co = 0; co < cout; co++) {
+            float bias = b ? b[co] : 0.0f;
+            float *row = y + (int64_t)co * tout;
+            for (int t = 0; t < tout; t++) row[t] = bias;
+        }
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cout, tout, cin, 1.0f, w, cin, x, tin, 1.0f, y, tout);
         return 0;
     }
-    int tile = tout < LT_CONV_TILE ? tout : LT_CONV_TILE;
-    int64_t rows = (int64_t)cin * k;
-    float *cols = malloc(sizeof(float) * (size_t)(rows * tile));
-    if (!cols) return -1;
-    for (int t0 = 0; t0 < tout; t0 += tile) {
-        int n = tout - t0 < tile ? tout - t0 : tile;
-        for (int ci = 0; ci < cin; ci++) {
-            const float *xr = x + (int64_t)ci * tin;
-            for (int kk = 0; kk < k; kk++) {
-                float *c = cols + ((int64_t)ci * k + kk) * n;
-                int off = kk * dil - pad;
-                for (int jj = 0; jj < n; jj++) {
-                    int src = (t0 + jj) * stride + off;
-                    c[jj] = (src >= 0 && src < tin) ? xr[src] : 0.0f;
-                }
-            }
-        }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, cout, n, (int)rows, 1.0f, w, (int)rows, cols, n,
-                    1.0f, y + t0, tout);
-    }
-    free(cols);
+    im2col_job j = {.x = x, .w = w, .b = b, .y = y, .cin = cin, .tin = tin, .cout = cout, .k = k, .stride = stride,
+                    .pad = pad, .dil = dil, .tout = tout};
+    int tiles = (tout + LT_CONV_TILE - 1) / LT_CONV_TILE, threads = lt_pool_threads();
+    j.cols = malloc(sizeof(float) * (size_t)cin * k * LT_CONV_TILE * (size_t)threads);
+    if (!j.cols) return -1;
+    lt_parallel_for(tiles, im2col_task, &j);
+    free(j.cols);
     return 0;
 }
 
