@@ -912,6 +912,24 @@ static void print_table(const bench_opts *o, const row *rows, int n, const lt_cp
         printf("  note: the hypervisor took up to %.0f%% of the CPUs' time during these rows (steal%%): wall-clock\n"
                "        figures and thread scaling are understated; compare cpu_s, or rerun on a quiet machine\n",
                worst_steal);
+    /* how far the machine's own speed moved within a row: the spread of its sgemm bursts */
+    double spread = 1.0, lo = NAN, hi = NAN;
+    const row *wr = NULL;
+    for (int i = 0; i < n; i++) {
+        const row *r = &rows[i];
+        if (r->reference_only || !r->ok) continue;
+        double mn = INFINITY, mx = 0;
+        for (int k = 0; k <= r->runs; k++)
+            if (isfinite(r->sgemm_bursts[k]) && r->sgemm_bursts[k] > 0) {
+                if (r->sgemm_bursts[k] < mn) mn = r->sgemm_bursts[k];
+                if (r->sgemm_bursts[k] > mx) mx = r->sgemm_bursts[k];
+            }
+        if (mx > 0 && mx / mn > spread) spread = mx / mn, lo = mn, hi = mx, wr = r;
+    }
+    if (wr && spread >= 1.2)
+        printf("  note: sgemm moved between %.0f and %.0f GFLOP/s within one row (%s, %d thread%s): the machine's\n"
+               "        speed changed during the runs, so every ratio above carries that uncertainty\n",
+               lo, hi, wr->type, wr->threads, wr->threads == 1 ? "" : "s");
     if (o->quality) {
         double worst = INFINITY;
         const char *wname = NULL;
