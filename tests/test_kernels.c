@@ -94,6 +94,7 @@ static void test_conv1d_shapes(void **state) {
     conv_case(64, 70, 1031, 7, 1, 9, 3, 0);  /* no bias */
     conv_case(130, 6, 129, 3, 1, 1, 1, 1);
     conv_case(514, 64, 40, 3, 1, 1, 1, 1);   /* decoder.encode widths */
+    conv_case(22, 40, 15000, 12, 6, 3, 1, 1); /* strided, 3 column tiles of im2col spread over the pool */
 }
 
 /* lt_conv1d_typed widens f16 / bf16 / q8_0 weights while packing: bit for bit the
@@ -148,6 +149,30 @@ static void test_conv_transpose1d(void **state) {
                         if (kk >= 0 && kk < k) acc += (double)x[(int64_t)ci * tin + j] * w[((int64_t)ci * cout + co) * k + kk];
                     }
                 assert_float_equal(y[(int64_t)co * tout + t], acc, 1e-4 * (1 + fabs(acc)));
+            }
+        free(x); free(w); free(b); free(y);
+    }
+}
+
+/* the depthwise ConvTranspose1d (the decoder's up-sampling; split over the pool by channel when big
+ * enough) against a double reference, bit-for-bit the same whatever the thread count */
+static void test_conv_transpose1d_depthwise(void **state) {
+    (void)state;
+    static const int cases[][5] = {{3, 7, 3, 2, 1}, {128, 300, 3, 2, 1}}; /* c, tin, k, stride, pad */
+    for (size_t n = 0; n < sizeof cases / sizeof *cases; n++) {
+        int c = cases[n][0], tin = cases[n][1], k = cases[n][2], s = cases[n][3], pad = cases[n][4];
+        int tout = (tin - 1) * s - 2 * pad + k;
+        float *x = rand_buf((int64_t)c * tin), *w = rand_buf((int64_t)c * k), *b = rand_buf(c);
+        float *y = malloc(sizeof(float) * (size_t)c * tout);
+        lt_conv_transpose1d_depthwise(x, c, tin, w, b, k, s, pad, y, tout);
+        for (int ch = 0; ch < c; ch++)
+            for (int t = 0; t < tout; t++) {
+                double acc = b[ch];
+                for (int j = 0; j < tin; j++) {
+                    int kk = t + pad - j * s;
+                    if (kk >= 0 && kk < k) acc += (double)x[(int64_t)ch * tin + j] * w[(int64_t)ch * k + kk];
+                }
+                assert_float_equal(y[(int64_t)ch * tout + t], acc, 1e-5 * (1 + fabs(acc)));
             }
         free(x); free(w); free(b); free(y);
     }
@@ -280,6 +305,7 @@ int main(void) {
         cmocka_unit_test(test_conv1d_shapes),
         cmocka_unit_test(test_conv1d_typed_weights),
         cmocka_unit_test(test_conv_transpose1d),
+        cmocka_unit_test(test_conv_transpose1d_depthwise),
         cmocka_unit_test(test_linear_sgemm),
         cmocka_unit_test(test_adain_and_snake),
         cmocka_unit_test(test_lstm_against_reference),
