@@ -19,6 +19,7 @@
 
 #include "engine/kernels.h"
 #include "engine/quant.h"
+#include "engine/threadpool.h"
 
 static uint64_t rng_state = 88172645463325252ull;
 static float frand(void) {
@@ -57,13 +58,9 @@ static void test_ordered_gemm_is_sequential(void **state) {
     }
 }
 
-/* conv1d against a double reference: relative error of the whole output */
-static void conv_case(int cin, int cout, int tin, int k, int stride, int pad, int dil, int bias) {
-    float *x = rand_buf((int64_t)cin * tin), *w = rand_buf((int64_t)cout * cin * k), *b = bias ? rand_buf(cout) : NULL;
-    int tout = lt_conv1d_out_len(tin, k, stride, pad, dil);
-    assert_true(tout > 0);
-    float *y = malloc(sizeof(float) * (size_t)cout * tout);
-    assert_int_equal(lt_conv1d(x, cin, tin, w, b, cout, k, stride, pad, dil, y), 0);
+/* Relative L2 error of y [cout][tout] against a double-precision Conv1d. */
+static double conv_rel_error(const float *x, int cin, int tin, const float *w, const float *b, int cout, int k,
+                             int stride, int pad, int dil, const float *y, int tout) {
     double num = 0, den = 0;
     for (int co = 0; co < cout; co++)
         for (int t = 0; t < tout; t++) {
@@ -77,7 +74,17 @@ static void conv_case(int cin, int cout, int tin, int k, int stride, int pad, in
             num += d * d;
             den += acc * acc;
         }
-    double rel = sqrt(num / den);
+    return sqrt(num / den);
+}
+
+/* conv1d against a double reference: relative error of the whole output */
+static void conv_case(int cin, int cout, int tin, int k, int stride, int pad, int dil, int bias) {
+    float *x = rand_buf((int64_t)cin * tin), *w = rand_buf((int64_t)cout * cin * k), *b = bias ? rand_buf(cout) : NULL;
+    int tout = lt_conv1d_out_len(tin, k, stride, pad, dil);
+    assert_true(tout > 0);
+    float *y = malloc(sizeof(float) * (size_t)cout * tout);
+    assert_int_equal(lt_conv1d(x, cin, tin, w, b, cout, k, stride, pad, dil, y), 0);
+    double rel = conv_rel_error(x, cin, tin, w, b, cout, k, stride, pad, dil, y, tout);
     if (!(rel < 2e-6))
         fail_msg("conv cin=%d cout=%d tin=%d k=%d stride=%d pad=%d dil=%d: rel error %.3g", cin, cout, tin, k, stride,
                  pad, dil, rel);
@@ -97,6 +104,15 @@ static void test_conv1d_shapes(void **state) {
     conv_case(22, 40, 15000, 12, 6, 3, 1, 1); /* strided, 3 column tiles of im2col spread over the pool */
 }
 
+/* Weights w stored as type t (0 f16, 1 bf16, 2 q8_0) in h or q; wf gets them widened back. */
+static const void *reduce_weights(int t, const float *w, int64_t nw, uint16_t *h, void *q, float *wf, lt_dtype *dt) {
+    *dt = t == 0 ? LT_F16 : t == 1 ? LT_BF16 : LT_Q8_0;
+    if (t == 0) lt_f32_to_f16_row(w, h, nw), lt_f16_to_f32_row(h, wf, nw);
+    if (t == 1) lt_f32_to_bf16_row(w, h, nw), lt_bf16_to_f32_row(h, wf, nw);
+    if (t == 2) lt_q8_0_quantize_row(w, q, nw), lt_q8_0_dequantize_row(q, wf, nw);
+    return t == 2 ? q : (const void *)h;
+}
+
 /* lt_conv1d_typed widens f16 / bf16 / q8_0 weights while packing: bit for bit the
  * result of lt_conv1d on the widened weights, stride 1 (direct) and strided (copy). */
 static void typed_case(int cin, int cout, int tin, int k, int stride, int pad, int dil) {
@@ -108,11 +124,8 @@ static void typed_case(int cin, int cout, int tin, int k, int stride, int pad, i
     void *q = malloc((size_t)(nw / 32 + 1) * 34);
     for (int t = 0; t < 3; t++) {
         if (t == 2 && (cin * k) % 32) break;
-        const void *wt = h;
-        lt_dtype dt = t == 0 ? LT_F16 : t == 1 ? LT_BF16 : LT_Q8_0;
-        if (t == 0) lt_f32_to_f16_row(w, h, nw), lt_f16_to_f32_row(h, wf, nw);
-        if (t == 1) lt_f32_to_bf16_row(w, h, nw), lt_bf16_to_f32_row(h, wf, nw);
-        if (t == 2) lt_q8_0_quantize_row(w, q, nw), lt_q8_0_dequantize_row(q, wf, nw), wt = q;
+        lt_dtype dt;
+        const void *wt = reduce_weights(t, w, nw, h, q, wf, &dt);
         assert_int_equal(lt_conv1d(x, cin, tin, wf, b, cout, k, stride, pad, dil, y0), 0);
         assert_int_equal(lt_conv1d_typed(x, cin, tin, wt, dt, b, cout, k, stride, pad, dil, y1), 0);
         assert_memory_equal(y0, y1, sizeof(float) * (size_t)cout * tout);
@@ -125,6 +138,71 @@ static void test_conv1d_typed_weights(void **state) {
     typed_case(64, 70, 301, 3, 1, 1, 1);  /* q8_0 rows of whole blocks (64·3 = 192) */
     typed_case(33, 19, 300, 11, 1, 25, 5); /* 363: f16 / bf16 only */
     typed_case(22, 32, 601, 12, 6, 3, 1);  /* strided: widened copy */
+}
+
+/* The FFT convolution (overlap-save, any FFT size that fits the kernel) against the double
+ * reference; its typed weights give exactly the f32 path's result on the widened weights; one
+ * thread and the pool give the same bits. */
+static void fft_case(int cin, int cout, int tin, int k, int pad, int dil, int n, int bias) {
+    int64_t nw = (int64_t)cout * cin * k;
+    float *x = rand_buf((int64_t)cin * tin), *w = rand_buf(nw), *b = bias ? rand_buf(cout) : NULL;
+    int tout = lt_conv1d_out_len(tin, k, 1, pad, dil);
+    assert_true(tout > 0);
+    size_t ny = (size_t)cout * tout;
+    float *y = malloc(sizeof(float) * ny), *y1 = malloc(sizeof(float) * ny), *wf = malloc(sizeof(float) * nw);
+    lt_conv_fft *p = lt_conv_fft_prepare(w, LT_F32, cout, cin, k, n);
+    assert_non_null(p);
+    assert_int_equal(lt_conv_fft_apply(p, x, tin, b, pad, dil, y), 0);
+    lt_conv_fft_free(p);
+    double rel = conv_rel_error(x, cin, tin, w, b, cout, k, 1, pad, dil, y, tout);
+    if (!(rel < 3e-6))
+        fail_msg("fft conv cin=%d cout=%d tin=%d k=%d pad=%d dil=%d n=%d: rel error %.3g", cin, cout, tin, k, pad, dil,
+                 n, rel);
+    int threads = lt_pool_threads();
+    lt_pool_set_threads(1);
+    p = lt_conv_fft_prepare(w, LT_F32, cout, cin, k, n);
+    assert_int_equal(lt_conv_fft_apply(p, x, tin, b, pad, dil, y1), 0);
+    lt_conv_fft_free(p);
+    lt_pool_set_threads(threads);
+    assert_memory_equal(y, y1, sizeof(float) * ny);
+    uint16_t *h = malloc(sizeof(uint16_t) * nw);
+    void *q = malloc((size_t)(nw / 32 + 1) * 34);
+    for (int t = 0; t < 3; t++) {
+        if (t == 2 && (cin * k) % 32) break;
+        lt_dtype dt;
+        const void *wt = reduce_weights(t, w, nw, h, q, wf, &dt);
+        p = lt_conv_fft_prepare(wf, LT_F32, cout, cin, k, n);
+        assert_int_equal(lt_conv_fft_apply(p, x, tin, b, pad, dil, y), 0);
+        lt_conv_fft_free(p);
+        p = lt_conv_fft_prepare(wt, dt, cout, cin, k, n);
+        assert_non_null(p);
+        assert_int_equal(lt_conv_fft_apply(p, x, tin, b, pad, dil, y1), 0);
+        lt_conv_fft_free(p);
+        assert_memory_equal(y, y1, sizeof(float) * ny);
+    }
+    free(x), free(w), free(b), free(y), free(y1), free(wf), free(h), free(q);
+}
+
+static void test_conv1d_fft(void **state) {
+    (void)state;
+    fft_case(33, 19, 300, 11, 25, 5, 32, 1);   /* dilated: five phases; odd widths */
+    fft_case(33, 19, 300, 11, 25, 5, 128, 1);  /* one block per phase */
+    fft_case(64, 70, 1031, 7, 9, 3, 64, 0);    /* no bias, q8_0 rows (64·7 = 448) */
+    fft_case(40, 13, 2000, 11, 5, 1, 16, 1);   /* the smallest FFT: blocks of 6 */
+    fft_case(24, 31, 500, 7, 0, 1, 32, 1);     /* no padding: tout < tin */
+    fft_case(16, 8, 20, 11, 5, 1, 64, 1);      /* shorter than one block */
+    fft_case(128, 128, 3000, 11, 5, 1, 64, 1); /* the generator's widths, several groups' worth of bins */
+    /* what the size choice says: wide kernels on long inputs only */
+    assert_true(lt_conv_fft_size(128, 128, 11, 48000, 1) >= 32);
+    assert_int_equal(lt_conv_fft_size(128, 128, 3, 48000, 1), 0);
+    assert_int_equal(lt_conv_fft_size(256, 256, 11, 200, 1), 0);
+    lt_conv_fft_set_mode(LT_CONV_FFT_OFF);
+    assert_int_equal(lt_conv_fft_size(128, 128, 11, 48000, 1), 0);
+    lt_conv_fft_set_mode(LT_CONV_FFT_AUTO);
+    /* sizes the transform cannot take */
+    float w[4] = {0};
+    assert_null(lt_conv_fft_prepare(w, LT_F32, 1, 1, 4, 48));
+    assert_null(lt_conv_fft_prepare(w, LT_F32, 1, 1, 40, 32));
 }
 
 static void test_conv_transpose1d(void **state) {
@@ -304,6 +382,7 @@ int main(void) {
         cmocka_unit_test(test_ordered_gemm_is_sequential),
         cmocka_unit_test(test_conv1d_shapes),
         cmocka_unit_test(test_conv1d_typed_weights),
+        cmocka_unit_test(test_conv1d_fft),
         cmocka_unit_test(test_conv_transpose1d),
         cmocka_unit_test(test_conv_transpose1d_depthwise),
         cmocka_unit_test(test_linear_sgemm),

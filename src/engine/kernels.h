@@ -90,6 +90,22 @@ int lt_lstm_bidirectional(const float *x, int T, int in, int H, const float *con
                           const float *const w_hh[2], const float *const b_ih[2],
                           const float *const b_hh[2], float *y);
 
+/* Stride-1 Conv1d through the FFT, overlap-save (kernels_conv_fft.c): for wide kernels it does
+ * 3–5 × fewer multiply-adds than the direct convolution; rounding differs (relative ~1e-7).
+ * lt_conv_fft_size picks the FFT size n for a layer and an output length (0: the direct
+ * convolution is cheaper); lt_conv_fft_prepare transforms w [cout][cin][k] (f32, f16, bf16, or q8_0
+ * rows of whole blocks) for that n once; apply then runs any length, padding and dilation:
+ * y[cout][tout], tout = tin + 2·pad − dil·(k−1), b may be NULL. NULL / -1 when memory runs out. */
+typedef struct lt_conv_fft lt_conv_fft;
+int lt_conv_fft_size(int cin, int cout, int k, int tout, int dil);
+lt_conv_fft *lt_conv_fft_prepare(const void *w, lt_dtype wtype, int cout, int cin, int k, int n);
+int lt_conv_fft_apply(const lt_conv_fft *p, const float *x, int tin, const float *b, int pad, int dil, float *y);
+void lt_conv_fft_free(lt_conv_fft *p);
+/* AUTO: lt_conv_fft_size decides; ON: the FFT whenever a size fits; OFF: never (tests and
+ * benchmarks compare the two). */
+typedef enum { LT_CONV_FFT_AUTO = 0, LT_CONV_FFT_ON, LT_CONV_FFT_OFF } lt_conv_fft_mode;
+void lt_conv_fft_set_mode(lt_conv_fft_mode m);
+
 /* Conv1d, stride 1, channel-major, with Q8_0 weights w [cout][cin·k] (kernels_q8.c; cin·k a multiple of
  * 32, else -1): on AVX-512 VNNI the activations are quantised to 8 bits with one scale per output column
  * (max |x| over its receptive field / 127) and multiplied in integers; otherwise lt_conv1d_typed runs
