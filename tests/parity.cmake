@@ -30,7 +30,18 @@ foreach(case case1 case2)
     COMMAND parity-check run $<TARGET_FILE:litetts> ${CMAKE_BINARY_DIR}/recipe-f32.gguf
             ${LT_SHARED}/kokoro-voices/af_heart.bin ${LT_GOLDEN}/full/${case} ${CMAKE_BINARY_DIR}/parity/full_${case}_trunk AC)
   set_tests_properties(parity_full_${case}_trunk PROPERTIES FIXTURES_REQUIRED recipe_model LABELS slow)
+  # the same stages with every stride-1 convolution through the FFT (kernels_conv_fft.c), not
+  # only the long wide ones the cost model picks
+  add_test(NAME parity_full_${case}_fft
+    COMMAND parity-check run $<TARGET_FILE:litetts> ${CMAKE_BINARY_DIR}/recipe-f32.gguf
+            ${LT_SHARED}/kokoro-voices/af_heart.bin ${LT_GOLDEN}/full/${case} ${CMAKE_BINARY_DIR}/parity/full_${case}_fft AC)
+  set_tests_properties(parity_full_${case}_fft PROPERTIES FIXTURES_REQUIRED recipe_model LABELS slow
+                       ENVIRONMENT "LITETTS_CONV_FFT=on")
 endforeach()
+add_test(NAME parity_tiny_case1_fft
+  COMMAND parity-check run $<TARGET_FILE:litetts> ${LT_GOLDEN}/tiny/kokoro-tiny.pth
+          ${LT_GOLDEN}/tiny/voice.pt ${LT_GOLDEN}/tiny/case1 ${CMAKE_BINARY_DIR}/parity/tiny_case1_fft ABCD)
+set_tests_properties(parity_tiny_case1_fft PROPERTIES ENVIRONMENT "LITETTS_CONV_FFT=on")
 
 # The reduced-precision quality bar (issue notes, note 9): full/case1 with the golden noise and
 # harmonics injected, each converted type against the f32 recipe model, same length and at least

@@ -62,6 +62,7 @@ typedef struct fft_tables {
     int n, h;
     int rev[FFT_MAX_N / 2];                   /* bit reversal over h */
     float twr[FFT_MAX_N / 2], twi[FFT_MAX_N / 2]; /* e^{−2πi j/h}, j < h/2 */
+    float twi_inv[FFT_MAX_N / 2];                 /* −twi: the inverse's twiddles */
     float pr[FFT_MAX_N / 2], pi[FFT_MAX_N / 2];   /* e^{−2πi f/n}, f < h (real-FFT split) */
 } fft_tables;
 
@@ -83,6 +84,7 @@ static void tables_init(void) {
         for (int j = 0; j < h / 2; j++) {
             t->twr[j] = (float)cos(2.0 * M_PI * j / h);
             t->twi[j] = (float)-sin(2.0 * M_PI * j / h);
+            t->twi_inv[j] = -t->twi[j];
         }
         for (int f = 0; f < h; f++) {
             t->pr[f] = (float)cos(2.0 * M_PI * f / n);
@@ -100,13 +102,14 @@ static const fft_tables *tables_get(int n) {
 
 /* In-place complex FFT of size h on LANES signals (zr, zi [h][LANES], input in bit-reversed order).
  * sign −1: forward (e^{−i}); +1: inverse without the 1/h. */
-LANE_CLONES static void cfft_lanes(const fft_tables *t, float *zr, float *zi, int sign) {
+LANE_CLONES static void cfft_lanes(const fft_tables *restrict t, float *restrict zr, float *restrict zi, int sign) {
     int h = t->h;
+    const float *twi = sign < 0 ? t->twi : t->twi_inv;
     for (int len = 2; len <= h; len <<= 1) {
         int half = len / 2, step = h / len;
         for (int s = 0; s < h; s += len) {
             for (int j = 0; j < half; j++) {
-                float wr = t->twr[j * step], wi = sign < 0 ? t->twi[j * step] : -t->twi[j * step];
+                float wr = t->twr[j * step], wi = twi[j * step];
                 float *ar = zr + (size_t)(s + j) * LANES, *ai = zi + (size_t)(s + j) * LANES;
                 float *br = zr + (size_t)(s + j + half) * LANES, *bi = zi + (size_t)(s + j + half) * LANES;
                 for (int l = 0; l < LANES; l++) {
@@ -123,8 +126,8 @@ LANE_CLONES static void cfft_lanes(const fft_tables *t, float *zr, float *zi, in
 
 /* Forward real FFT of LANES windows. win [n][LANES] → bins: re/im, LANES floats per bin, bin f at
  * re + f·ld (im likewise); slot 0 holds X_0 (re) and X_{n/2} (im). zr, zi: h·LANES floats of scratch. */
-LANE_CLONES static void rfft_lanes(const fft_tables *t, const float *win, float *re, float *im, size_t ld, float *zr,
-                                   float *zi) {
+LANE_CLONES static void rfft_lanes(const fft_tables *restrict t, const float *restrict win, float *restrict re,
+                                   float *restrict im, size_t ld, float *restrict zr, float *restrict zi) {
     int h = t->h;
     for (int m = 0; m < h; m++) {
         const float *ev = win + (size_t)(2 * m) * LANES, *od = ev + LANES;
@@ -155,8 +158,8 @@ LANE_CLONES static void rfft_lanes(const fft_tables *t, const float *win, float 
 }
 
 /* Inverse of rfft_lanes times n: re/im (bin f at re + f·ld, slot 0 packed) → out [n][LANES]. */
-LANE_CLONES static void irfft_lanes(const fft_tables *t, const float *re, const float *im, size_t ld, float *out,
-                                    float *zr, float *zi) {
+LANE_CLONES static void irfft_lanes(const fft_tables *restrict t, const float *restrict re, const float *restrict im,
+                                    size_t ld, float *restrict out, float *restrict zr, float *restrict zi) {
     int h = t->h;
     { /* slot 0: E = X_0 + X_h, O = X_0 − X_h (times 2, the scale the others carry too) */
         float *dr = zr + (size_t)t->rev[0] * LANES, *di = zi + (size_t)t->rev[0] * LANES;
@@ -382,7 +385,7 @@ int lt_conv_fft_size(int cin, int cout, int k, int tout, int dil) {
     if (!best_n) return 0;
     if (g_mode == LT_CONV_FFT_ON) return best_n;
     double direct = (double)cin * cout * k * tout;
-    return best < 0.6 * direct ? best_n : 0;
+    return best < 0.7 * direct ? best_n : 0;
 }
 
 /* ---------- scratch kept between calls ----------
@@ -547,6 +550,7 @@ typedef struct run_job {
     int nblocks;              /* all blocks, dil · per_phase */
     float *X, *C;             /* h × [cin][2G], h × [cout][2G] (real parts in [0, G), imaginary in [G, 2G)) */
     size_t xbin, cbin;        /* their per-bin strides: padded off powers of two (no cache-set aliasing) */
+    int avx512;               /* the transposing gather / scatter */
     float *scratch;           /* per thread */
     size_t scratch_floats;
 } run_job;
@@ -556,6 +560,66 @@ static inline void block_at(const run_job *j, int blk, int *r, int *n0) {
     *r = blk / j->per_phase;
     *n0 = (blk % j->per_phase) * j->p->nb;
 }
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/* r[16] rows → columns (the standard four-step AVX-512 transpose: pairs, quads, 128-bit lanes). */
+__attribute__((target("avx512f"))) static inline void transpose16(__m512 r[16]) {
+    __m512 t[16];
+    for (int i = 0; i < 16; i += 2) {
+        t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 16; i += 4) {
+        r[i] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[i]), _mm512_castps_pd(t[i + 2])));
+        r[i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[i]), _mm512_castps_pd(t[i + 2])));
+        r[i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[i + 1]), _mm512_castps_pd(t[i + 3])));
+        r[i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[i + 1]), _mm512_castps_pd(t[i + 3])));
+    }
+    for (int c = 0; c < 4; c++) {
+        t[c] = _mm512_shuffle_f32x4(r[c], r[4 + c], 0x88);
+        t[4 + c] = _mm512_shuffle_f32x4(r[c], r[4 + c], 0xdd);
+        t[8 + c] = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0x88);
+        t[12 + c] = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0xdd);
+    }
+    for (int c = 0; c < 4; c++) {
+        r[c] = _mm512_shuffle_f32x4(t[c], t[8 + c], 0x88);
+        r[8 + c] = _mm512_shuffle_f32x4(t[c], t[8 + c], 0xdd);
+        r[4 + c] = _mm512_shuffle_f32x4(t[4 + c], t[12 + c], 0x88);
+        r[12 + c] = _mm512_shuffle_f32x4(t[4 + c], t[12 + c], 0xdd);
+    }
+}
+
+/* gather_lanes for contiguous windows (dil 1) inside the input: 16×16 tiles transposed. */
+__attribute__((target("avx512f"))) static void gather_rows_avx512(const float *x, const int64_t *base, int n,
+                                                                  float *win) {
+    for (int i0 = 0; i0 < n; i0 += 16) {
+        __m512 r[16];
+        for (int l = 0; l < 16; l++) r[l] = _mm512_loadu_ps(x + base[l] + i0);
+        transpose16(r);
+        for (int c = 0; c < 16; c++) _mm512_storeu_ps(win + (size_t)(i0 + c) * LANES, r[c]);
+    }
+}
+
+/* scatter_lanes for dil 1: out[s][l] → y[t0[l] + s] + bias, s < cnt[l] (≤ 16 · ceil(cnt/16) ≤ n rows). */
+__attribute__((target("avx512f"))) static void scatter_rows_avx512(const float *out, const int64_t *t0, const int *cnt,
+                                                                   int nb, float bias, float *y) {
+    __m512 bv = _mm512_set1_ps(bias);
+    for (int s0 = 0; s0 < nb; s0 += 16) {
+        __m512 r[16];
+        for (int c = 0; c < 16; c++) r[c] = _mm512_loadu_ps(out + (size_t)(s0 + c) * LANES);
+        transpose16(r);
+        for (int l = 0; l < 16; l++) {
+            int m = cnt[l] - s0;
+            if (m <= 0) continue;
+            __mmask16 k = m >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << m) - 1);
+            _mm512_mask_storeu_ps(y + t0[l] + s0, k, _mm512_add_ps(r[l], bv));
+        }
+    }
+}
+#define LT_FFT_TRANSPOSE 1
+#else
+#define LT_FFT_TRANSPOSE 0
+#endif
 
 /* win[i][l] = x[base[l] + dil·i] for i < n, zeros outside [0, tin). */
 LANE_CLONES static void gather_lanes(const float *restrict x, int64_t tin, const int64_t *restrict base, int dil,
@@ -577,6 +641,24 @@ LANE_CLONES static void gather_lanes(const float *restrict x, int64_t tin, const
         }
 }
 
+static void gather(const run_job *j, const float *x, const int64_t *base, float *win) {
+    int n = j->p->n;
+#if LT_FFT_TRANSPOSE
+    if (j->dil == 1 && j->avx512) {
+        int64_t lo = base[0], hi = base[0];
+        for (int l = 1; l < LANES; l++) {
+            lo = base[l] < lo ? base[l] : lo;
+            hi = base[l] > hi ? base[l] : hi;
+        }
+        if (lo >= 0 && hi + n <= j->tin) {
+            gather_rows_avx512(x, base, n, win);
+            return;
+        }
+    }
+#endif
+    gather_lanes(x, j->tin, base, j->dil, n, win);
+}
+
 /* Task ci: the group's windows of channel ci → X. */
 static void forward_task(void *ctx, int ci, int thread) {
     const run_job *j = ctx;
@@ -596,7 +678,7 @@ static void forward_task(void *ctx, int ci, int thread) {
                 base[l] = (int64_t)j->dil * n0 + r - j->pad;
             }
         }
-        gather_lanes(x, j->tin, base, j->dil, n, win);
+        gather(j, x, base, win);
         float *d = j->X + (size_t)ci * 2 * G + l0;
         rfft_lanes(j->t, win, d, d + G, j->xbin, zr, zi);
     }
@@ -653,6 +735,12 @@ static void inverse_task(void *ctx, int co, int thread) {
             cnt[l] = len - n0 < nb ? (int)(len - n0) : nb;
             if (cnt[l] < 0) cnt[l] = 0;
         }
+#if LT_FFT_TRANSPOSE
+        if (j->dil == 1 && j->avx512) {
+            scatter_rows_avx512(out, t0, cnt, nb, bias, y);
+            continue;
+        }
+#endif
         scatter_lanes(out, t0, cnt, j->dil, bias, y);
     }
 }
@@ -664,6 +752,7 @@ int lt_conv_fft_apply(const lt_conv_fft *p, const float *x, int tin, const float
                  .dil = dil};
     int phase_len = (tout + dil - 1) / dil; /* the longest phase (phase 0) */
     j.per_phase = (phase_len + p->nb - 1) / p->nb;
+    j.avx512 = lt_cpu_features_get()->avx512f;
     j.nblocks = dil * j.per_phase;
     /* group: X and C about 8 MiB together (h · 2G · (cin + 2·cout) floats), G a multiple of 2·LANES
      * (2G columns: whole register blocks of 64) */
