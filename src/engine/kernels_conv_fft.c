@@ -47,7 +47,7 @@
 #define FFT_MIN_N 16 /* n = 2^m, FFT_MIN_N ≤ n ≤ FFT_MAX_N */
 #define FFT_MAX_N 256
 #define PAD_FLOATS 16 /* one cache line between per-bin matrices */
-#define GROUP_FLOATS (2 << 20) /* a group's spectra X and Y: about 8 MiB */
+#define GROUP_FLOATS (1 << 19) /* a group's spectra X and Y: about 2 MiB, one core's L2 */
 #define FFT_MAX_WEIGHT_FLOATS (4 << 20) /* transformed weights of one layer: at most 16 MiB */
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -546,14 +546,21 @@ typedef struct run_job {
     float *y;
     int tin, tout, pad, dil;
     int per_phase;            /* blocks per phase */
-    int g0, G;                /* this group: blocks [g0, g0 + G), G a multiple of LANES */
     int nblocks;              /* all blocks, dil · per_phase */
-    float *X, *C;             /* h × [cin][2G], h × [cout][2G] (real parts in [0, G), imaginary in [G, 2G)) */
-    size_t xbin, cbin;        /* their per-bin strides: padded off powers of two (no cache-set aliasing) */
+    int G;                    /* blocks per group (a multiple of 2·LANES) */
+    size_t xbin, cbin;        /* per-bin strides of X and C: padded off powers of two (no cache-set aliasing) */
     int avx512;               /* the transposing gather / scatter */
-    float *scratch;           /* per thread */
-    size_t scratch_floats;
+    float *mem;               /* per thread: X, C, FFT scratch */
+    size_t mem_floats, scratch_floats;
 } run_job;
+
+/* One group of blocks, run start to end by one thread in its own memory (it stays in that
+ * core's L2: the spectra are ~1 MiB each). */
+typedef struct group {
+    int g0, G;      /* blocks [g0, g0 + G); G a multiple of 2·LANES (past nblocks: zero windows) */
+    float *X, *C;   /* h × [cin][2G], h × [cout][2G] (real parts in [0, G), imaginary in [G, 2G)) */
+    float *scratch; /* FFT buffers */
+} group;
 
 /* Block index → phase r and first output step n0 of that phase. */
 static inline void block_at(const run_job *j, int blk, int *r, int *n0) {
@@ -659,18 +666,17 @@ static void gather(const run_job *j, const float *x, const int64_t *base, float 
     gather_lanes(x, j->tin, base, j->dil, n, win);
 }
 
-/* Task ci: the group's windows of channel ci → X. */
-static void forward_task(void *ctx, int ci, int thread) {
-    const run_job *j = ctx;
+/* The group's windows of channel ci → X. */
+static void forward_channel(const run_job *j, const group *g, int ci) {
     const lt_conv_fft *p = j->p;
-    int n = p->n, G = j->G;
-    float *win = j->scratch + (size_t)thread * j->scratch_floats;
+    int n = p->n, G = g->G;
+    float *win = g->scratch;
     float *zr = win + (size_t)n * LANES, *zi = zr + (size_t)p->h * LANES;
     const float *x = j->x + (int64_t)ci * j->tin;
     int64_t base[LANES];
     for (int l0 = 0; l0 < G; l0 += LANES) {
         for (int l = 0; l < LANES; l++) {
-            int blk = j->g0 + l0 + l, r, n0;
+            int blk = g->g0 + l0 + l, r, n0;
             /* past the last block: a window wholly before the input (zeros) */
             if (blk >= j->nblocks) base[l] = -(int64_t)j->dil * n;
             else {
@@ -679,20 +685,18 @@ static void forward_task(void *ctx, int ci, int thread) {
             }
         }
         gather(j, x, base, win);
-        float *d = j->X + (size_t)ci * 2 * G + l0;
+        float *d = g->X + (size_t)ci * 2 * G + l0;
         rfft_lanes(j->t, win, d, d + G, j->xbin, zr, zi);
     }
 }
 
-/* Task f: the product of bin f, Y_f = W_f · X_f (complex), into C_f [cout][2G]. */
-static void product_task(void *ctx, int f, int thread) {
-    (void)thread;
-    const run_job *j = ctx;
+/* The product of bin f, Y_f = W_f · X_f (complex), into C_f [cout][2G]. */
+static void product_bin(const run_job *j, const group *g, int f) {
     const lt_conv_fft *p = j->p;
     const cblock_isa *cb = p->cb;
-    int R = cb->rows, cols = cb->cols, G = j->G, cin = p->cin;
-    const float *a = p->a + (size_t)f * p->abin, *x = j->X + (size_t)f * j->xbin;
-    float *c = j->C + (size_t)f * j->cbin;
+    int R = cb->rows, cols = cb->cols, G = g->G, cin = p->cin;
+    const float *a = p->a + (size_t)f * p->abin, *x = g->X + (size_t)f * j->xbin;
+    float *c = g->C + (size_t)f * j->cbin;
     for (int b = 0; b < p->ncb; b++) {
         int nco = p->cout - b * R < R ? p->cout - b * R : R;
         for (int j0 = 0; j0 < G; j0 += cols)
@@ -710,22 +714,21 @@ LANE_CLONES static void scatter_lanes(const float *restrict out, const int64_t *
     }
 }
 
-/* Task co: inverse FFT of the group's blocks of channel co, written to y. */
-static void inverse_task(void *ctx, int co, int thread) {
-    const run_job *j = ctx;
+/* Inverse FFT of the group's blocks of channel co, written to y. */
+static void inverse_channel(const run_job *j, const group *g, int co) {
     const lt_conv_fft *p = j->p;
-    int n = p->n, G = j->G, nb = p->nb;
-    float *out = j->scratch + (size_t)thread * j->scratch_floats;
+    int n = p->n, G = g->G, nb = p->nb;
+    float *out = g->scratch;
     float *zr = out + (size_t)n * LANES, *zi = zr + (size_t)p->h * LANES;
     float bias = j->b ? j->b[co] : 0.0f;
     float *y = j->y + (int64_t)co * j->tout;
     int64_t t0[LANES];
     int cnt[LANES];
-    for (int l0 = 0; l0 < G && j->g0 + l0 < j->nblocks; l0 += LANES) {
-        const float *src = j->C + (size_t)co * 2 * G + l0;
+    for (int l0 = 0; l0 < G && g->g0 + l0 < j->nblocks; l0 += LANES) {
+        const float *src = g->C + (size_t)co * 2 * G + l0;
         irfft_lanes(j->t, src, src + G, j->cbin, out, zr, zi);
         for (int l = 0; l < LANES; l++) {
-            int blk = j->g0 + l0 + l, r, n0;
+            int blk = g->g0 + l0 + l, r, n0;
             t0[l] = 0;
             cnt[l] = 0;
             if (blk >= j->nblocks) continue;
@@ -745,6 +748,19 @@ static void inverse_task(void *ctx, int co, int thread) {
     }
 }
 
+/* Task t: group t, start to end, on this thread's memory. */
+static void group_task(void *ctx, int t, int thread) {
+    const run_job *j = ctx;
+    const lt_conv_fft *p = j->p;
+    float *mem = j->mem + (size_t)thread * j->mem_floats;
+    int g0 = t * j->G, left = (j->nblocks - g0 + 2 * LANES - 1) / (2 * LANES) * (2 * LANES);
+    group g = {.g0 = g0, .G = left < j->G ? left : j->G, .X = mem, .C = mem + (size_t)p->h * j->xbin};
+    g.scratch = g.C + (size_t)p->h * j->cbin;
+    for (int ci = 0; ci < p->cin; ci++) forward_channel(j, &g, ci);
+    for (int f = 0; f < p->h; f++) product_bin(j, &g, f);
+    for (int co = 0; co < p->cout; co++) inverse_channel(j, &g, co);
+}
+
 int lt_conv_fft_apply(const lt_conv_fft *p, const float *x, int tin, const float *b, int pad, int dil, float *y) {
     int tout = lt_conv1d_out_len(tin, p->k, 1, pad, dil);
     if (tout <= 0) return 0;
@@ -754,32 +770,24 @@ int lt_conv_fft_apply(const lt_conv_fft *p, const float *x, int tin, const float
     j.per_phase = (phase_len + p->nb - 1) / p->nb;
     j.avx512 = lt_cpu_features_get()->avx512f;
     j.nblocks = dil * j.per_phase;
-    /* group: X and C about 8 MiB together (h · 2G · (cin + 2·cout) floats), G a multiple of 2·LANES
-     * (2G columns: whole register blocks of 64) */
+    /* group: X and C together about GROUP_FLOATS (h · 2G · (cin + cout) floats), G a multiple of
+     * 2·LANES (whole register blocks of the product) */
     int64_t per_block = (int64_t)p->h * 2 * (p->cin + p->cout);
     int G = (int)(GROUP_FLOATS / per_block) / (2 * LANES) * (2 * LANES);
     if (G < 2 * LANES) G = 2 * LANES;
     int all = (j.nblocks + 2 * LANES - 1) / (2 * LANES) * (2 * LANES);
     if (G > all) G = all;
-    int threads = lt_pool_threads();
+    j.G = G;
+    int threads = lt_pool_threads(), groups = (j.nblocks + G - 1) / G;
+    if (threads > groups) threads = groups;
     j.scratch_floats = (size_t)(p->n + 2 * p->h) * LANES;
     j.xbin = (size_t)p->cin * 2 * G + PAD_FLOATS;
     j.cbin = (size_t)p->cout * 2 * G + PAD_FLOATS;
-    size_t xf = (size_t)p->h * j.xbin, cf = (size_t)p->h * j.cbin;
+    j.mem_floats = (size_t)p->h * (j.xbin + j.cbin) + j.scratch_floats + PAD_FLOATS;
     int from_arena;
-    float *mem = arena_get(1, sizeof(float) * (xf + cf + j.scratch_floats * (size_t)threads), &from_arena);
-    if (!mem) return -1;
-    j.X = mem;
-    j.C = mem + xf;
-    j.scratch = j.C + cf;
-    for (int g0 = 0; g0 < j.nblocks; g0 += G) {
-        int left = (j.nblocks - g0 + 2 * LANES - 1) / (2 * LANES) * (2 * LANES);
-        j.g0 = g0;
-        j.G = left < G ? left : G;
-        lt_parallel_for(p->cin, forward_task, &j);
-        lt_parallel_for(p->h, product_task, &j);
-        lt_parallel_for(p->cout, inverse_task, &j);
-    }
-    arena_put(1, mem, from_arena);
+    j.mem = arena_get(1, sizeof(float) * j.mem_floats * (size_t)lt_pool_threads(), &from_arena);
+    if (!j.mem) return -1;
+    lt_parallel_for(groups, group_task, &j);
+    arena_put(1, j.mem, from_arena);
     return 0;
 }
