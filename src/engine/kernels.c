@@ -258,12 +258,14 @@ void lt_ada_layer_norm_rows(float *x, int T, int C, const float *gb, float eps) 
 typedef float v8f __attribute__((vector_size(32)));
 typedef float v8fu __attribute__((vector_size(32), aligned(4)));
 typedef double v8d __attribute__((vector_size(64)));
+typedef int32_t v8i __attribute__((vector_size(32)));
 #define LT_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 
 /* Instance-norm statistics of one row, as lt_adain always computed them: mean
  * = (float)(Σ x / T) and var = Σ (float)(x − mean)² / T, sums in double (the
- * double sums are reassociated 8 ways; float rounding of the results hides it). */
-LT_CLONES static void row_stats(const float *r, int T, float *mean_out, double *var_out) {
+ * double sums are reassociated 8 ways; float rounding of the results hides it);
+ * *dev_out = max |x − mean| (float). */
+LT_CLONES static void row_stats(const float *r, int T, float *mean_out, double *var_out, float *dev_out) {
     v8d s = {0};
     int t = 0;
     for (; t + 8 <= T; t += 8) s += __builtin_convertvector(*(const v8fu *)(r + t), v8d);
@@ -271,18 +273,24 @@ LT_CLONES static void row_stats(const float *r, int T, float *mean_out, double *
     for (; t < T; t++) sum += r[t];
     float mean = (float)(sum / T);
     v8d q = {0};
-    v8f mv = {mean, mean, mean, mean, mean, mean, mean, mean};
+    v8f mv = {mean, mean, mean, mean, mean, mean, mean, mean}, dmax = {0};
     for (t = 0; t + 8 <= T; t += 8) {
         v8f d = *(const v8fu *)(r + t) - mv;
+        v8i ad = (v8i)d & 0x7fffffff, gt = ad > (v8i)dmax; /* |d| as bits: ordered as the floats */
         q += __builtin_convertvector(d * d, v8d);
+        dmax = (v8f)((ad & gt) | ((v8i)dmax & ~gt));
     }
     double var = ((q[0] + q[1]) + (q[2] + q[3])) + ((q[4] + q[5]) + (q[6] + q[7]));
+    float dev = 0.0f;
+    for (int l = 0; l < 8; l++) dev = dmax[l] > dev ? dmax[l] : dev;
     for (; t < T; t++) {
         float d = r[t] - mean;
         var += d * d;
+        dev = fabsf(d) > dev ? fabsf(d) : dev;
     }
     *mean_out = mean;
     *var_out = var;
+    *dev_out = dev;
 }
 
 /* sin² of y for |y| ≤ SIN_LIMIT, a few ulp: y = nπ + r (3-part Cody–Waite,
@@ -316,12 +324,24 @@ LT_CLONES static void snake_row(float *r, int T, float a, float inv) {
     for (int t = 0; t < T; t++) r[t] += inv * sin2_poly(a * r[t]);
 }
 
-/* AdaIN of one row src (see lt_adain) into r (may be src), then Snake with alpha a when `snake`. */
+/* AdaIN of one row src (see lt_adain) into r (may be src), then Snake with alpha a when `snake`.
+ * When the row's spread bounds a·v inside the polynomial's range (always, short of absurd
+ * weights), normalisation and Snake run as one pass with the values of the two passes. */
 LT_CLONES static void adain_row(const float *src, float *r, int T, float g, float bt, int snake, float a) {
-    float mean;
+    float mean, dev;
     double var_sum;
-    row_stats(src, T, &mean, &var_sum);
+    row_stats(src, T, &mean, &var_sum, &dev);
     float alpha = (float)(1.0 / sqrt(var_sum / T + 1e-5)), beta0 = 0.0f - mean * alpha;
+    /* |v| ≤ |g|·(dev·α + ulps) + |bt|: a 1 % margin covers every rounding of the affine */
+    double bound = fabs((double)a) * (fabs((double)g) * (double)dev * alpha * 1.01 + fabs((double)bt) * 1.01 + 1e-3);
+    if (snake && bound < 0.5 * SIN_LIMIT) {
+        float inv = 1.0f / a;
+        for (int t = 0; t < T; t++) {
+            float v = g * (src[t] * alpha + beta0) + bt;
+            r[t] = v + inv * sin2_poly(a * v);
+        }
+        return;
+    }
     for (int t = 0; t < T; t++) r[t] = g * (src[t] * alpha + beta0) + bt;
     if (snake) snake_row(r, T, a, 1.0f / a);
 }
