@@ -101,6 +101,9 @@ int lt_conv_fft_size(int cin, int cout, int k, int tout, int dil);
 lt_conv_fft *lt_conv_fft_prepare(const void *w, lt_dtype wtype, int cout, int cin, int k, int n);
 int lt_conv_fft_apply(const lt_conv_fft *p, const float *x, int tin, const float *b, int pad, int dil, float *y);
 void lt_conv_fft_free(lt_conv_fft *p);
+/* Frees the scratch the FFT convolution keeps between calls (≤ 16 MiB of transformed weights and
+ * ~2 MiB of spectra per thread); lt_kokoro_synthesize calls it before returning. */
+void lt_conv_fft_trim(void);
 /* AUTO: lt_conv_fft_size decides; ON: the FFT whenever a size fits; OFF: never (tests and
  * benchmarks compare the two). */
 typedef enum { LT_CONV_FFT_AUTO = 0, LT_CONV_FFT_ON, LT_CONV_FFT_OFF } lt_conv_fft_mode;

@@ -48,7 +48,7 @@
 #define FFT_MIN_N 16 /* n = 2^m, FFT_MIN_N ≤ n ≤ FFT_MAX_N */
 #define FFT_MAX_N 256
 #define PAD_FLOATS 16 /* one cache line between per-bin matrices */
-#define GROUP_FLOATS (1 << 19) /* a group's spectra X and Y: about 2 MiB, one core's L2 */
+#define GROUP_FLOATS (1 << 19) /* a group's spectra X and Y: about 2 MiB (best of 32–256-block groups here) */
 #define FFT_MAX_WEIGHT_FLOATS (4 << 20) /* transformed weights of one layer: at most 16 MiB */
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -392,9 +392,10 @@ int lt_conv_fft_size(int cin, int cout, int k, int tout, int dil) {
 }
 
 /* ---------- scratch kept between calls ----------
- * Two slots (the transformed weights; a group's spectra), each kept at the largest size seen, so
+ * Two slots (the transformed weights; the groups' spectra), each kept at the largest size seen, so
  * consecutive convolutions do not fault in fresh pages (the allocator hands big blocks back to the
- * system at once). A slot in use by another thread: a plain malloc. */
+ * system at once); lt_conv_fft_trim frees the idle ones (the end of every synthesis). A slot in
+ * use by another thread: a plain malloc. */
 typedef struct arena_slot {
     pthread_mutex_t mu;
     int busy;
@@ -422,6 +423,19 @@ static float *arena_get(int slot, size_t bytes, int *from_arena) {
     }
     pthread_mutex_unlock(&a->mu);
     return malloc(bytes);
+}
+
+void lt_conv_fft_trim(void) {
+    for (int i = 0; i < 2; i++) {
+        arena_slot *a = &g_arena[i];
+        pthread_mutex_lock(&a->mu);
+        if (!a->busy) {
+            free(a->mem);
+            a->mem = NULL;
+            a->cap = 0;
+        }
+        pthread_mutex_unlock(&a->mu);
+    }
 }
 
 static void arena_put(int slot, void *mem, int from_arena) {

@@ -337,6 +337,7 @@ oom:
 fail:
     free(bert); free(d_en); free(d); free(x); free(logits); free(t_en); free(en); free(shared);
     free(f0); free(nn); free(asr); free(dec); free(har_src); free(har); free(randn); free(audio); free(dur);
+    lt_conv_fft_trim(); /* the FFT convolution's scratch is kept only while a synthesis runs */
     return rc;
 }
 
