@@ -304,9 +304,7 @@ int lt_conv1d_typed(const float *x, int cin, int tin, const void *w, lt_dtype wt
     /* strided (small) convolutions and CPUs without AVX2: a float32 copy for this call */
     float *f = malloc(sizeof(float) * (size_t)n);
     if (!f) return -1;
-    if (wtype == LT_F16) lt_f16_to_f32_row(w, f, (size_t)n);
-    else if (wtype == LT_BF16) lt_bf16_to_f32_row(w, f, (size_t)n);
-    else lt_q8_0_dequantize_row(w, f, (size_t)n);
+    lt_widen_range(w, wtype, 0, (size_t)n, f);
     int rc = conv1d_im2col(x, cin, tin, f, b, cout, k, stride, pad, dil, y, tout);
     free(f);
     return rc;

@@ -457,15 +457,6 @@ typedef struct prep_job {
     size_t scratch_floats;
 } prep_job;
 
-static void widen_row(const void *w, lt_dtype wtype, int co, int ck, float *dst) {
-    if (wtype == LT_F32) memcpy(dst, (const float *)w + (int64_t)co * ck, sizeof(float) * (size_t)ck);
-    else if (wtype == LT_F16) lt_f16_to_f32_row((const uint16_t *)w + (int64_t)co * ck, dst, (size_t)ck);
-    else if (wtype == LT_BF16) lt_bf16_to_f32_row((const uint16_t *)w + (int64_t)co * ck, dst, (size_t)ck);
-    else
-        lt_q8_0_dequantize_row((const uint8_t *)w + (int64_t)co * (ck / LT_Q8_0_BLOCK) * LT_Q8_0_BLOCK_BYTES, dst,
-                               (size_t)ck);
-}
-
 /* re[ci] = Σ_j wt[j][ci]·c[j], im[ci] = Σ_j wt[j][ci]·s[j] (one bin of one output channel). */
 LANE_CLONES static void dft_bin(const float *restrict wt, int k, int cin, const float *restrict c,
                                 const float *restrict sn, float *restrict re, float *restrict im) {
@@ -496,7 +487,7 @@ static void prep_task(void *ctx, int cb, int thread) {
                 for (int ci = 0; ci < cin; ci++) dst[f * p->abin + (size_t)ci * 2 * R] = dst[f * p->abin + (size_t)ci * 2 * R + 1] = 0.0f;
             continue;
         }
-        widen_row(j->w, j->wtype, co, cin * k, taps);
+        lt_widen_range(j->w, j->wtype, (int64_t)co * cin * k, (size_t)cin * k, taps);
         for (int ci = 0; ci < cin; ci++)
             for (int jj = 0; jj < k; jj++) wt[(size_t)jj * cin + ci] = taps[(size_t)ci * k + jj];
         for (int f = 0; f < h; f++) {

@@ -20,9 +20,7 @@ static void widen_task(void *ctx, int task, int thread) {
     (void)thread;
     const widen_job *j = ctx;
     int64_t i0 = task * j->per, m = j->n - i0 < j->per ? j->n - i0 : j->per;
-    if (j->w.dtype == LT_F16) lt_f16_to_f32_row((const uint16_t *)j->w.p + i0, j->f + i0, (size_t)m);
-    else if (j->w.dtype == LT_BF16) lt_bf16_to_f32_row((const uint16_t *)j->w.p + i0, j->f + i0, (size_t)m);
-    else lt_q8_0_dequantize_row((const uint8_t *)j->w.p + i0 / LT_Q8_0_BLOCK * LT_Q8_0_BLOCK_BYTES, j->f + i0, (size_t)m);
+    lt_widen_range(j->w.p, j->w.dtype, i0, (size_t)m, j->f + i0);
 }
 
 const float *lt_weight_f32(lt_weight w, int64_t n, float **tmp) {

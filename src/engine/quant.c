@@ -134,6 +134,13 @@ void lt_q8_0_dequantize_row(const void *blocks, float *y, size_t n) {
     }
 }
 
+void lt_widen_range(const void *w, lt_dtype t, int64_t i0, size_t n, float *y) {
+    if (t == LT_F32) memcpy(y, (const float *)w + i0, sizeof(float) * n);
+    else if (t == LT_F16) lt_f16_to_f32_row((const uint16_t *)w + i0, y, n);
+    else if (t == LT_BF16) lt_bf16_to_f32_row((const uint16_t *)w + i0, y, n);
+    else lt_q8_0_dequantize_row((const uint8_t *)w + i0 / LT_Q8_0_BLOCK * LT_Q8_0_BLOCK_BYTES, y, n);
+}
+
 int lt_weight_type_parse(const char *name, lt_dtype *out) {
     if (!strcmp(name, "f32")) *out = LT_F32;
     else if (!strcmp(name, "f16")) *out = LT_F16;

@@ -57,6 +57,10 @@ void lt_bf16_to_f32_row(const uint16_t *x, float *y, size_t n);
 void lt_q8_0_quantize_row(const float *x, void *out, size_t n);
 void lt_q8_0_dequantize_row(const void *blocks, float *y, size_t n);
 
+/* Elements [i0, i0 + n) of a weight stored as t (f32, f16, bf16, or q8_0 with i0 and n multiples of
+ * LT_Q8_0_BLOCK), widened to float32 into y. */
+void lt_widen_range(const void *w, lt_dtype t, int64_t i0, size_t n, float *y);
+
 /* Parse a weight-type name: "f32", "f16", "bf16", "q8_0" (also "q8"). */
 int lt_weight_type_parse(const char *name, lt_dtype *out);
 /* The canonical name of a weight type ("f32", "f16", "bf16", "q8_0"). */
