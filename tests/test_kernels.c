@@ -191,7 +191,7 @@ static void test_conv1d_fft(void **state) {
     fft_case(40, 13, 2000, 11, 5, 1, 16, 1);   /* the smallest FFT: blocks of 6 */
     fft_case(24, 31, 500, 7, 0, 1, 32, 1);     /* no padding: tout < tin */
     fft_case(16, 8, 20, 11, 5, 1, 64, 1);      /* shorter than one block */
-    fft_case(128, 128, 3000, 11, 5, 1, 64, 1); /* the generator's widths, several groups' worth of bins */
+    fft_case(128, 128, 3000, 11, 5, 1, 64, 1); /* the generator's widths: two groups of 32 blocks (one per thread) */
     fft_case(48, 40, 4000, 7, 9, 3, 32, 1);    /* dilated and long: whole lane groups inside one phase */
     /* what the size choice says: wide kernels on long inputs only */
     assert_true(lt_conv_fft_size(128, 128, 11, 48000, 1) >= 32);
