@@ -484,7 +484,10 @@ static void prep_task(void *ctx, int cb, int thread) {
         float *dst = p->a + (size_t)cb * cin * 2 * R + 2 * r;
         if (co >= p->cout) {
             for (int f = 0; f < h; f++)
-                for (int ci = 0; ci < cin; ci++) dst[f * p->abin + (size_t)ci * 2 * R] = dst[f * p->abin + (size_t)ci * 2 * R + 1] = 0.0f;
+                for (int ci = 0; ci < cin; ci++) {
+                    float *d = dst + f * p->abin + (size_t)ci * 2 * R;
+                    d[0] = d[1] = 0.0f;
+                }
             continue;
         }
         lt_widen_range(j->w, j->wtype, (int64_t)co * cin * k, (size_t)cin * k, taps);
