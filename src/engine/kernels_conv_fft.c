@@ -48,6 +48,7 @@
 #define FFT_MIN_N 16 /* n = 2^m, FFT_MIN_N ≤ n ≤ FFT_MAX_N */
 #define FFT_MAX_N 256
 #define PAD_FLOATS 16 /* one cache line between per-bin matrices */
+#define GROUP_STEP (2 * LANES) /* group sizes: whole FFT lane sets and 32-column product blocks */
 #define GROUP_FLOATS (1 << 19) /* a group's spectra X and Y: about 2 MiB (best of 32–256-block groups here) */
 #define FFT_MAX_WEIGHT_FLOATS (4 << 20) /* transformed weights of one layer: at most 16 MiB */
 
@@ -776,7 +777,7 @@ static void group_task(void *ctx, int t, int thread) {
     const run_job *j = ctx;
     const lt_conv_fft *p = j->p;
     float *mem = j->mem + (size_t)thread * j->mem_floats;
-    int g0 = t * j->G, left = (j->nblocks - g0 + 2 * LANES - 1) / (2 * LANES) * (2 * LANES);
+    int g0 = t * j->G, left = (j->nblocks - g0 + GROUP_STEP - 1) / GROUP_STEP * GROUP_STEP;
     group g = {.g0 = g0, .G = left < j->G ? left : j->G, .X = mem, .C = mem + (size_t)p->h * j->xbin};
     g.scratch = g.C + (size_t)p->h * j->cbin;
     for (int ci = 0; ci < p->cin; ci++) forward_channel(j, &g, ci);
@@ -794,15 +795,14 @@ int lt_conv_fft_apply(const lt_conv_fft *p, const float *x, int tin, const float
     j.avx512 = lt_cpu_features_get()->avx512f;
     j.nblocks = dil * j.per_phase;
     /* group: X and C together about GROUP_FLOATS (h · 2G · (cin + cout) floats), G a multiple of
-     * 2·LANES (whole register blocks of the product) */
+     * GROUP_STEP */
     int64_t per_block = (int64_t)p->h * 2 * (p->cin + p->cout);
-    int G = (int)(GROUP_FLOATS / per_block) / (2 * LANES) * (2 * LANES);
-    if (G < 2 * LANES) G = 2 * LANES;
-    int all = (j.nblocks + 2 * LANES - 1) / (2 * LANES) * (2 * LANES);
+    int G = (int)(GROUP_FLOATS / per_block) / GROUP_STEP * GROUP_STEP;
+    if (G < GROUP_STEP) G = GROUP_STEP;
+    int all = (j.nblocks + GROUP_STEP - 1) / GROUP_STEP * GROUP_STEP;
     if (G > all) G = all;
     j.G = G;
-    int threads = lt_pool_threads(), groups = (j.nblocks + G - 1) / G;
-    if (threads > groups) threads = groups;
+    int groups = (j.nblocks + G - 1) / G;
     j.scratch_floats = (size_t)(p->n + 2 * p->h) * LANES;
     j.xbin = (size_t)p->cin * 2 * G + PAD_FLOATS;
     j.cbin = (size_t)p->cout * 2 * G + PAD_FLOATS;
