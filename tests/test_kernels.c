@@ -143,6 +143,15 @@ static void test_conv1d_typed_weights(void **state) {
 /* The FFT convolution (overlap-save, any FFT size that fits the kernel) against the double
  * reference; its typed weights give exactly the f32 path's result on the widened weights; one
  * thread and the pool give the same bits. */
+/* prepare (w stored as dt, FFT size n), apply, free: y [cout][tout]. */
+static void fft_run(const void *w, lt_dtype dt, const float *x, int cin, int cout, int tin, int k, int pad, int dil,
+                    int n, const float *b, float *y) {
+    lt_conv_fft *p = lt_conv_fft_prepare(w, dt, cout, cin, k, n);
+    assert_non_null(p);
+    assert_int_equal(lt_conv_fft_apply(p, x, tin, b, pad, dil, y), 0);
+    lt_conv_fft_free(p);
+}
+
 static void fft_case(int cin, int cout, int tin, int k, int pad, int dil, int n, int bias) {
     int64_t nw = (int64_t)cout * cin * k;
     float *x = rand_buf((int64_t)cin * tin), *w = rand_buf(nw), *b = bias ? rand_buf(cout) : NULL;
@@ -150,19 +159,14 @@ static void fft_case(int cin, int cout, int tin, int k, int pad, int dil, int n,
     assert_true(tout > 0);
     size_t ny = (size_t)cout * tout;
     float *y = malloc(sizeof(float) * ny), *y1 = malloc(sizeof(float) * ny), *wf = malloc(sizeof(float) * nw);
-    lt_conv_fft *p = lt_conv_fft_prepare(w, LT_F32, cout, cin, k, n);
-    assert_non_null(p);
-    assert_int_equal(lt_conv_fft_apply(p, x, tin, b, pad, dil, y), 0);
-    lt_conv_fft_free(p);
+    fft_run(w, LT_F32, x, cin, cout, tin, k, pad, dil, n, b, y);
     double rel = conv_rel_error(x, cin, tin, w, b, cout, k, 1, pad, dil, y, tout);
     if (!(rel < 3e-6))
         fail_msg("fft conv cin=%d cout=%d tin=%d k=%d pad=%d dil=%d n=%d: rel error %.3g", cin, cout, tin, k, pad, dil,
                  n, rel);
     int threads = lt_pool_threads();
     lt_pool_set_threads(1);
-    p = lt_conv_fft_prepare(w, LT_F32, cout, cin, k, n);
-    assert_int_equal(lt_conv_fft_apply(p, x, tin, b, pad, dil, y1), 0);
-    lt_conv_fft_free(p);
+    fft_run(w, LT_F32, x, cin, cout, tin, k, pad, dil, n, b, y1);
     lt_pool_set_threads(threads);
     assert_memory_equal(y, y1, sizeof(float) * ny);
     uint16_t *h = malloc(sizeof(uint16_t) * nw);
@@ -171,13 +175,8 @@ static void fft_case(int cin, int cout, int tin, int k, int pad, int dil, int n,
         if (t == 2 && (cin * k) % 32) break;
         lt_dtype dt;
         const void *wt = reduce_weights(t, w, nw, h, q, wf, &dt);
-        p = lt_conv_fft_prepare(wf, LT_F32, cout, cin, k, n);
-        assert_int_equal(lt_conv_fft_apply(p, x, tin, b, pad, dil, y), 0);
-        lt_conv_fft_free(p);
-        p = lt_conv_fft_prepare(wt, dt, cout, cin, k, n);
-        assert_non_null(p);
-        assert_int_equal(lt_conv_fft_apply(p, x, tin, b, pad, dil, y1), 0);
-        lt_conv_fft_free(p);
+        fft_run(wf, LT_F32, x, cin, cout, tin, k, pad, dil, n, b, y);
+        fft_run(wt, dt, x, cin, cout, tin, k, pad, dil, n, b, y1);
         assert_memory_equal(y, y1, sizeof(float) * ny);
     }
     free(x), free(w), free(b), free(y), free(y1), free(wf), free(h), free(q);
