@@ -332,8 +332,10 @@ LT_CLONES static void adain_row(const float *src, float *r, int T, float g, floa
     double var_sum;
     row_stats(src, T, &mean, &var_sum, &dev);
     float alpha = (float)(1.0 / sqrt(var_sum / T + 1e-5)), beta0 = 0.0f - mean * alpha;
-    /* |v| ≤ |g|·(dev·α + ulps) + |bt|: a 1 % margin covers every rounding of the affine */
-    double bound = fabs((double)a) * (fabs((double)g) * (double)dev * alpha * 1.01 + fabs((double)bt) * 1.01 + 1e-3);
+    /* |v| ≤ |g|·(dev·α + the rounding of x·α + β0, at most a few ulps of (|mean| + dev)·α) + |bt|,
+     * with a 1 % margin on the rest */
+    double spread = (double)dev * alpha + 1e-6 * (fabs((double)mean) + (double)dev) * alpha;
+    double bound = fabs((double)a) * (fabs((double)g) * spread * 1.01 + fabs((double)bt) * 1.01 + 1e-3);
     if (snake && bound < 0.5 * SIN_LIMIT) {
         float inv = 1.0f / a;
         for (int t = 0; t < T; t++) {
