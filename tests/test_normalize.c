@@ -586,6 +586,59 @@ static const norm_case mandarin_cases[] = {
     {"A & B 25", "A & B 25"},
 };
 
+/* money outside English: the currency after the number, in the language (normalize_money_local.c) */
+static const norm_case money_es[] = {
+    {"Cuesta \xE2\x82\xAC" "3,50.", "Cuesta 3 euros con 50 c\xC3\xA9ntimos."},
+    {"Son 3,50 \xE2\x82\xAC y 5 $.", "Son 3 euros con 50 c\xC3\xA9ntimos y 5 d\xC3\xB3lares."},
+    {"1 \xE2\x82\xAC, $1, 1,01 EUR", "1 euro, 1 d\xC3\xB3lar, 1 euro con 1 c\xC3\xA9ntimo"},
+    {"0,99 \xE2\x82\xAC", "99 c\xC3\xA9ntimos"},
+    {"\xE2\x82\xAC" "1.000.000 y 3 500 \xE2\x82\xAC", "1000000 euros y 3500 euros"},
+    {"US$ 2.500,00 o R$10", "2500 d\xC3\xB3lares o 10 reales"},
+    {"2,5 \xE2\x82\xAC y \xC2\xA5" "500,50", "2,5 euros y 500,50 yenes"},
+    {"\xC2\xA3" "12 y \xE2\x82\xB9" "500", "12 libras y 500 rupias"},
+    {"Tengo 5 100 manzanas y 3 euros.", "Tengo 5 100 manzanas y 3 euros."}, /* no symbol: unchanged */
+    {"\xE2\x82\xAC" "5M y 5 EUROS", "\xE2\x82\xAC" "5M y 5 EUROS"},                /* not amounts */
+};
+static const norm_case money_fr[] = {
+    {"Il co\xC3\xBBte 3,50 \xE2\x82\xAC.", "Il co\xC3\xBBte 3 euros 50."},
+    {"0,99 \xE2\x82\xAC et 0,01 \xE2\x82\xAC", "99 centimes et 1 centime"},
+    {"1 234,56 $ et 1 \xE2\x82\xAC", "1234 dollars 56 et 1 euro"},
+    {"\xC2\xA3" "2", "2 livres"},
+};
+static const norm_case money_it[] = {
+    {"Costa \xE2\x82\xAC 2,05.", "Costa 2 euro e 5 centesimi."},
+    {"$1 e 3 $", "1 dollaro e 3 dollari"},
+};
+static const norm_case money_pt[] = {
+    {"Custa R$ 10,00 ou R$ 1,50.", "Custa 10 reais ou 1 real e 50 centavos."},
+    {"US$ 3", "3 d\xC3\xB3lares"},
+};
+static const norm_case money_hi[] = {
+    {"\xE2\x82\xB9" "1 \xE2\x82\xB9" "500.50",
+     "1 \xE0\xA4\xB0\xE0\xA5\x81\xE0\xA4\xAA\xE0\xA4\xAF\xE0\xA4\xBE "
+     "500 \xE0\xA4\xB0\xE0\xA5\x81\xE0\xA4\xAA\xE0\xA4\xAF\xE0\xA5\x87 "
+     "50 \xE0\xA4\xAA\xE0\xA5\x88\xE0\xA4\xB8\xE0\xA5\x87"},
+};
+
+static void test_money_other_languages(void **state) {
+    (void)state;
+    run_table(money_es, sizeof money_es / sizeof money_es[0], 'e');
+    run_table(money_fr, sizeof money_fr / sizeof money_fr[0], 'f');
+    run_table(money_it, sizeof money_it / sizeof money_it[0], 'i');
+    run_table(money_pt, sizeof money_pt / sizeof money_pt[0], 'p');
+    run_table(money_hi, sizeof money_hi / sizeof money_hi[0], 'h');
+    /* the money group off: the text reaches espeak-ng as written */
+    char *out = norm("Cuesta \xE2\x82\xAC" "3,50.", 'e', LT_NORM_ALL & ~LT_NORM_MONEY);
+    assert_non_null(out);
+    assert_string_equal(out, "Cuesta \xE2\x82\xAC" "3,50.");
+    free(out);
+    /* Japanese and Mandarin keep their symbols (no words of theirs here) */
+    out = norm("\xC2\xA5" "500", 'j', LT_NORM_ALL);
+    assert_non_null(out);
+    assert_string_equal(out, "\xC2\xA5" "500");
+    free(out);
+}
+
 static void test_languages(void **state) {
     (void)state;
     run_table(spanish_cases, sizeof spanish_cases / sizeof spanish_cases[0], 'e');
@@ -726,6 +779,7 @@ int main(void) {
         cmocka_unit_test(test_options_parse), cmocka_unit_test(test_offset_map),  cmocka_unit_test(test_languages),
         cmocka_unit_test(test_utf8),         cmocka_unit_test(test_invalid_utf8), cmocka_unit_test(test_empty),
         cmocka_unit_test(test_custom_pronunciation), cmocka_unit_test(test_long_input),
+        cmocka_unit_test(test_money_other_languages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

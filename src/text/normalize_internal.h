@@ -124,6 +124,7 @@ int lt_num_is_one(const lt_num *num);
 /* ---- rule groups -------------------------------------------------------- */
 size_t lt_rule_web(lt_nctx *c, size_t i);
 size_t lt_rule_money(lt_nctx *c, size_t i);
+size_t lt_rule_money_local(lt_nctx *c, size_t i); /* e f i p h: normalize_money_local.c */
 size_t lt_rule_dates_times(lt_nctx *c, size_t i);
 size_t lt_rule_numbers(lt_nctx *c, size_t i);
 size_t lt_rule_abbreviations(lt_nctx *c, size_t i);

@@ -11,11 +11,11 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    static const char langs[] = "abefj";
+    static const char langs[] = "abefhipjz";
     lt_normalize_options opt;
     lt_normalize_options_default(&opt);
     if (size) {
-        opt.lang = langs[data[0] % 5];
+        opt.lang = langs[data[0] % 9];
         opt.groups = (data[0] & 0x80) ? LT_NORM_ALL : (LT_NORM_ALL & ~((unsigned)data[0] << 3));
         data++;
         size--;
