@@ -5,8 +5,10 @@
  * speaks the same samples there; a delete anywhere hides it everywhere and
  * removes the other replica's copy; hostile records planted in Redis (wrong
  * shape, NaN, oversized, garbage, a record under another name, a record
- * changed after listing) are never served; with Redis killed, local voices
- * still save, list and speak, and a restarted Redis gets them back. */
+ * changed after listing) are never served; a delete made while Redis does not
+ * answer survives a restart of the replica and reaches everyone when Redis is
+ * back; with Redis killed, local voices still save, list and speak, and a
+ * restarted Redis gets them back. */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -406,6 +408,43 @@ static void test_hostile_records(void **state) {
     assert_int_equal(status_of(A, "DELETE", "/v1/voices/later_tampered", NULL), 200);
 }
 
+/* A delete made while Redis does not answer is kept in the replica's catalog: restarting the
+ * replica before Redis is back must not bring the voice back (Redis still holds it), and once Redis
+ * answers the delete reaches every replica. */
+static void test_pending_delete_survives_restart(void **state) {
+    (void)state;
+    save(A, "{\"name\":\"doomed\",\"voice\":\"af_bella\"}", 201);
+    save(B, "{\"name\":\"b_witness\",\"voice\":\"af_heart\"}", 201);
+    assert_true(saved_listed(B, "doomed"));
+    assert_true(saved_listed(A, "b_witness"));
+    assert_int_equal(kill(redis_pid, SIGSTOP), 0); /* Redis keeps its data and answers nothing */
+    assert_int_equal(status_of(A, "DELETE", "/v1/voices/doomed", NULL), 200);
+    assert_false(saved_listed(A, "doomed"));
+    lt_server_stop(A); /* whatever A remembered in memory is gone */
+    A = start(data_a);
+    assert_int_equal(kill(redis_pid, SIGCONT), 0);
+    int settled = 0;
+    for (int i = 0; i < 600 && !settled; i++) { /* a wait, not a deadline: the reconnect back-off is 5 s */
+        int a_back = saved_listed(A, "b_witness"); /* A reads Redis again */
+        settled = a_back && !saved_listed(A, "doomed") && !saved_listed(B, "doomed");
+        if (!settled) msleep(100);
+    }
+    assert_true(settled);
+    assert_int_equal(speak_status(B, "doomed"), 400);
+    redisContext *c = raw();
+    assert_non_null(c);
+    redisReply *r = redisCommand(c, "EXISTS litetts:voice:doomed");
+    assert_non_null(r);
+    assert_int_equal(r->integer, 0);
+    freeReplyObject(r);
+    r = redisCommand(c, "EXISTS litetts:voice-deleted:doomed");
+    assert_non_null(r);
+    assert_int_equal(r->integer, 1); /* the tombstone */
+    freeReplyObject(r);
+    redisFree(c);
+    assert_int_equal(status_of(B, "DELETE", "/v1/voices/b_witness", NULL), 200);
+}
+
 static void test_redis_killed(void **state) {
     (void)state;
     save(A, "{\"name\":\"before_kill\",\"voice\":\"af_bella\"}", 201);
@@ -454,6 +493,7 @@ int main(void) {
         cmocka_unit_test(test_save_on_a_serves_on_b),
         cmocka_unit_test(test_delete_anywhere),
         cmocka_unit_test(test_hostile_records),
+        cmocka_unit_test(test_pending_delete_survives_restart),
         cmocka_unit_test(test_redis_killed),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

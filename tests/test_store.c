@@ -97,6 +97,44 @@ static void test_round_trip_restart_replace_delete(void **state) {
     rmrf(dir);
 }
 
+/* deletes waiting for Redis: kept across a reopen, replaced per name, listed oldest first */
+static void test_pending_deletes(void **state) {
+    (void)state;
+    char *dir = tmpdir();
+    lt_err err;
+    lt_voice_store *s = lt_voice_store_open(dir, &err);
+    assert_non_null(s);
+    lt_pending_delete *d;
+    int n;
+    assert_int_equal(lt_voice_store_pending_list(s, &d, &n, &err), 0);
+    assert_int_equal(n, 0);
+    free(d);
+    assert_int_equal(lt_voice_store_pending_put(s, "later", 200, &err), 0);
+    assert_int_equal(lt_voice_store_pending_put(s, "early", 100, &err), 0);
+    assert_int_equal(lt_voice_store_pending_put(s, "later", 300, &err), 0); /* replaces */
+    assert_int_equal(lt_voice_store_pending_put(s, "../etc", 1, &err), -1);
+    assert_non_null(strstr(err.msg, "not a voice name"));
+    lt_voice_store_close(s);
+
+    s = lt_voice_store_open(dir, &err); /* "restart" */
+    assert_non_null(s);
+    assert_int_equal(lt_voice_store_pending_list(s, &d, &n, &err), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(d[0].name, "early");
+    assert_int_equal(d[0].when, 100);
+    assert_string_equal(d[1].name, "later");
+    assert_int_equal(d[1].when, 300);
+    free(d);
+    assert_int_equal(lt_voice_store_pending_remove(s, "early", &err), 0);
+    assert_int_equal(lt_voice_store_pending_remove(s, "never", &err), 0); /* absent: nothing to do */
+    assert_int_equal(lt_voice_store_pending_list(s, &d, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(d[0].name, "later");
+    free(d);
+    lt_voice_store_close(s);
+    rmrf(dir);
+}
+
 static void test_validation(void **state) {
     (void)state;
     char *dir = tmpdir();
@@ -196,6 +234,7 @@ int main(void) {
     snprintf(shared, sizeof shared, "%s", sh ? sh : "../shared");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip_restart_replace_delete),
+        cmocka_unit_test(test_pending_deletes),
         cmocka_unit_test(test_validation),
         cmocka_unit_test(test_concurrent_saves_of_one_name),
         cmocka_unit_test(test_crash_leftovers_are_cleaned),

@@ -253,7 +253,8 @@ int lt_voices_open(const lt_voices_opts *o, lt_voices **out, lt_err *err) {
     if (o->data_dir && *o->data_dir) {
         v->store = lt_voice_store_open(o->data_dir, err);
         if (v->store && o->redis_url && *o->redis_url) {
-            if (!(v->shared = lt_shared_voices_open(o->redis_url, o->width, o->quiet, err))) {
+            if (!(v->shared = lt_shared_voices_open(o->redis_url, o->width, o->quiet, err)) ||
+                lt_shared_voices_set_store(v->shared, v->store, err)) {
                 lt_voices_free(v);
                 return -1;
             }

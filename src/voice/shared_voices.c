@@ -40,6 +40,7 @@ struct lt_shared_voices {
     int n_view;
     struct { char name[LT_VOICE_NAME_MAX]; int64_t when; } pending[PENDING_MAX];
     int n_pending;
+    lt_voice_store *store; /* where the pending deletes are kept across restarts, or NULL */
 };
 
 lt_shared_voices *lt_shared_voices_open(const char *url, int width, int quiet, lt_err *err) {
@@ -207,15 +208,34 @@ int lt_shared_voices_publish(lt_shared_voices *sh, const lt_stored_voice *meta, 
     return lt_redis_multi(sh->r, 3, c);
 }
 
-int lt_shared_voices_delete(lt_shared_voices *sh, const char *name, int64_t when) {
-    if (tx_delete(sh, name, when) == 0) return 0;
+/* Queue a delete for the next refresh that reaches Redis (and keep it in the store, if any). */
+static void queue_delete(lt_shared_voices *sh, const char *name, int64_t when, int persist) {
     int i = 0;
     while (i < sh->n_pending && strcmp(sh->pending[i].name, name)) i++;
-    if (i == PENDING_MAX) return -1; /* too many: the oldest ones stay queued */
-    snprintf(sh->pending[i].name, sizeof sh->pending[i].name, "%s", name);
-    sh->pending[i].when = when;
-    if (i == sh->n_pending) sh->n_pending++;
+    if (i < PENDING_MAX) { /* beyond: only the store keeps it, read again at the next start */
+        snprintf(sh->pending[i].name, sizeof sh->pending[i].name, "%s", name);
+        sh->pending[i].when = when;
+        if (i == sh->n_pending) sh->n_pending++;
+    }
+    lt_err e;
+    if (persist && sh->store && lt_voice_store_pending_put(sh->store, name, when, &e) && !sh->quiet)
+        fprintf(stderr, "litetts: shared voices: the delete of %s is kept in memory only: %s\n", name, e.msg);
+}
+
+int lt_shared_voices_delete(lt_shared_voices *sh, const char *name, int64_t when) {
+    if (tx_delete(sh, name, when) == 0) return 0;
+    queue_delete(sh, name, when, 1);
     return -1;
+}
+
+int lt_shared_voices_set_store(lt_shared_voices *sh, lt_voice_store *store, lt_err *err) {
+    sh->store = store;
+    lt_pending_delete *d;
+    int n;
+    if (lt_voice_store_pending_list(store, &d, &n, err)) return -1;
+    for (int i = 0; i < n; i++) queue_delete(sh, d[i].name, d[i].when, 0);
+    free(d);
+    return 0;
 }
 
 int lt_shared_voices_deleted_at(lt_shared_voices *sh, const char *name, int64_t *when) {
@@ -227,18 +247,23 @@ int lt_shared_voices_deleted_at(lt_shared_voices *sh, const char *name, int64_t 
     return t > 0;
 }
 
-/* Deletes made while Redis was away: applied unless the voice was saved again since. */
+/* Deletes made while Redis was away: applied unless the voice was saved again since. Each one done
+ * leaves the queue (and the store); the rest wait for the next refresh if Redis goes away again. */
 static void replay(lt_shared_voices *sh) {
-    for (int i = 0; i < sh->n_pending; i++) {
+    int done = 0;
+    while (done < sh->n_pending) {
+        const char *name = sh->pending[done].name;
         lt_stored_voice m;
         lt_err e;
-        int rc = lt_shared_voices_fetch(sh, sh->pending[i].name, &m, NULL, &e);
-        if (rc < 0) return; /* down again: keep the queue */
-        if ((rc == 1 || m.created <= sh->pending[i].when) &&
-            tx_delete(sh, sh->pending[i].name, sh->pending[i].when))
-            return;
+        int rc = lt_shared_voices_fetch(sh, name, &m, NULL, &e);
+        if (rc < 0) break; /* down again */
+        if ((rc == 1 || m.created <= sh->pending[done].when) && tx_delete(sh, name, sh->pending[done].when)) break;
+        if (sh->store && lt_voice_store_pending_remove(sh->store, name, &e) && !sh->quiet)
+            fprintf(stderr, "litetts: shared voices: %s\n", e.msg);
+        done++;
     }
-    sh->n_pending = 0;
+    memmove(sh->pending, sh->pending + done, sizeof sh->pending[0] * (size_t)(sh->n_pending - done));
+    sh->n_pending -= done;
 }
 
 /* ---------------------------------------------------------------- the view */

@@ -19,7 +19,9 @@
  * anything else is left out of the list (logged once) and never served.
  * Redis down or slow: calls answer -1 (unavailable) after the tier's short
  * timeout; callers go on with the local store. Deletes made while Redis is
- * unreachable are remembered (in memory) and replayed when it is back.
+ * unreachable are remembered and replayed when it is back; with a store
+ * (lt_shared_voices_set_store) they are kept in its catalog as well, so a
+ * restart in the meantime does not bring the voice back from Redis.
  *
  * Not thread-safe: one caller at a time (server/voices.c holds its mutex). */
 #ifndef LT_VOICE_SHARED_VOICES_H
@@ -56,6 +58,9 @@ int lt_shared_voices_publish(lt_shared_voices *sh, const lt_stored_voice *meta, 
 /* Delete it everywhere, leaving a tombstone dated `when` (unix seconds).
  * 0, or -1 unavailable (then queued, replayed by a later refresh). */
 int lt_shared_voices_delete(lt_shared_voices *sh, const char *name, int64_t when);
+/* Keep pending deletes in store (the replica's own, voice/store.h) from now on, and queue the ones
+ * it already holds from an earlier run. 0, or -1 when the store cannot be read. */
+int lt_shared_voices_set_store(lt_shared_voices *sh, lt_voice_store *store, lt_err *err);
 /* 1 and *when if a replica deleted this name (a tombstone), 0 no, -1 unavailable. */
 int lt_shared_voices_deleted_at(lt_shared_voices *sh, const char *name, int64_t *when);
 

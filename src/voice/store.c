@@ -106,7 +106,8 @@ lt_voice_store *lt_voice_store_open(const char *data_dir, lt_err *err) {
                      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
                      "CREATE TABLE IF NOT EXISTS voices (name TEXT PRIMARY KEY, rows INTEGER NOT NULL,"
                      " width INTEGER NOT NULL, description TEXT NOT NULL DEFAULT '', expression TEXT NOT NULL DEFAULT '',"
-                     " created INTEGER NOT NULL, file TEXT NOT NULL)",
+                     " created INTEGER NOT NULL, file TEXT NOT NULL);"
+                     "CREATE TABLE IF NOT EXISTS pending_deletes (name TEXT PRIMARY KEY, deleted_at INTEGER NOT NULL)",
                      NULL, NULL, NULL) != SQLITE_OK) {
         sql_fail(s, err, db);
         goto fail;
@@ -302,5 +303,79 @@ int lt_voice_store_list(lt_voice_store *s, lt_stored_voice **out, int *count, lt
     }
     sqlite3_finalize(st);
     pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+/* ---- deletes not yet applied to the shared copies (voice/shared_voices.h) ---- */
+
+int lt_voice_store_pending_put(lt_voice_store *s, const char *name, int64_t when, lt_err *err) {
+    if (!lt_voice_name_valid(name)) return lt_fail(err, "voice store: '%s' is not a voice name", name);
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *st;
+    int rc = -1;
+    if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO pending_deletes (name, deleted_at) VALUES (?, ?)", -1, &st,
+                           NULL) != SQLITE_OK) {
+        sql_fail(s, err, "pending delete");
+    } else {
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 2, when);
+        if (sqlite3_step(st) != SQLITE_DONE) sql_fail(s, err, "pending delete");
+        else rc = 0;
+        sqlite3_finalize(st);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int lt_voice_store_pending_remove(lt_voice_store *s, const char *name, lt_err *err) {
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *st;
+    int rc = -1;
+    if (sqlite3_prepare_v2(s->db, "DELETE FROM pending_deletes WHERE name = ?", -1, &st, NULL) != SQLITE_OK) {
+        sql_fail(s, err, "pending delete");
+    } else {
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(st) != SQLITE_DONE) sql_fail(s, err, "pending delete");
+        else rc = 0;
+        sqlite3_finalize(st);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int lt_voice_store_pending_list(lt_voice_store *s, lt_pending_delete **out, int *count, lt_err *err) {
+    *out = NULL;
+    *count = 0;
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT name, deleted_at FROM pending_deletes ORDER BY deleted_at, name", -1, &st,
+                           NULL) != SQLITE_OK) {
+        pthread_mutex_unlock(&s->lock);
+        return sql_fail(s, err, "pending deletes");
+    }
+    int cap = 0, rc = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        if (!name || !lt_voice_name_valid(name)) continue; /* a row written by hand: not ours */
+        if (*count == cap) {
+            cap = cap ? 2 * cap : 16;
+            lt_pending_delete *n = realloc(*out, sizeof(lt_pending_delete) * (size_t)cap);
+            if (!n) {
+                rc = lt_fail(err, "voice store: out of memory");
+                break;
+            }
+            *out = n;
+        }
+        lt_pending_delete *d = &(*out)[(*count)++];
+        snprintf(d->name, sizeof d->name, "%s", name);
+        d->when = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&s->lock);
+    if (rc) {
+        free(*out);
+        *out = NULL;
+        *count = 0;
+    }
     return rc;
 }

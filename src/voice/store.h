@@ -7,7 +7,8 @@
  * replaced version: a crash or power loss at any point leaves the old state
  * or the new one, never a mix; on open, temporary files, packs no row names
  * and rows whose pack is missing are removed. Safe for several
- * threads and processes (SQLite locking; a busy timeout). */
+ * threads and processes (SQLite locking; a busy timeout). The same catalog
+ * keeps the deletes that still have to reach the replicas' shared copies. */
 #ifndef LT_VOICE_STORE_H
 #define LT_VOICE_STORE_H
 
@@ -42,5 +43,16 @@ int lt_voice_store_get(lt_voice_store *s, const char *name, lt_stored_voice *met
 int lt_voice_store_delete(lt_voice_store *s, const char *name, lt_err *err);
 /* *out malloc'd, sorted by name. */
 int lt_voice_store_list(lt_voice_store *s, lt_stored_voice **out, int *count, lt_err *err);
+
+/* Deletes of voices shared through Redis that Redis has not seen yet (it was unreachable): kept in
+ * the catalog so that a restart does not forget them (voice/shared_voices.h replays them). put
+ * replaces the entry of the same name; list gives them oldest first (*out malloc'd). */
+typedef struct lt_pending_delete {
+    char name[64];
+    int64_t when; /* unix seconds of the delete */
+} lt_pending_delete;
+int lt_voice_store_pending_put(lt_voice_store *s, const char *name, int64_t when, lt_err *err);
+int lt_voice_store_pending_remove(lt_voice_store *s, const char *name, lt_err *err);
+int lt_voice_store_pending_list(lt_voice_store *s, lt_pending_delete **out, int *count, lt_err *err);
 
 #endif
