@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void lt_memtrace(const char *where) {
     static int enabled = -1;
@@ -24,8 +25,20 @@ void lt_memtrace(const char *where) {
         else if (!strncmp(line, "RssFile:", 8)) file = strtol(line + 8, NULL, 10);
     }
     fclose(f);
-    fprintf(stderr, "litetts: memtrace: %-28s rss %7.1f MiB (anon %7.1f, file %7.1f)  peak %7.1f MiB\n", where,
-            rss / 1024.0, anon / 1024.0, file / 1024.0, hwm / 1024.0);
+    /* the time since the previous point: wall clock and the process's CPU (all threads) */
+    static double last_wall = -1, last_cpu;
+    struct timespec tw, tc;
+    clock_gettime(CLOCK_MONOTONIC, &tw);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &tc);
+    double wall = tw.tv_sec + tw.tv_nsec * 1e-9, cpu = tc.tv_sec + tc.tv_nsec * 1e-9;
+    if (last_wall < 0) last_wall = wall, last_cpu = cpu;
+    fprintf(stderr, "litetts: memtrace: %-28s rss %7.1f MiB (anon %7.1f, file %7.1f)  peak %7.1f MiB  "
+            "+%.3f s wall, +%.3f s cpu\n", where, rss / 1024.0, anon / 1024.0, file / 1024.0, hwm / 1024.0,
+            wall - last_wall, cpu - last_cpu);
+    clock_gettime(CLOCK_MONOTONIC, &tw); /* the trace's own reading of /proc left out */
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &tc);
+    last_wall = tw.tv_sec + tw.tv_nsec * 1e-9;
+    last_cpu = tc.tv_sec + tc.tv_nsec * 1e-9;
 #ifdef __GLIBC__
     struct mallinfo2 mi = mallinfo2();
     fprintf(stderr, "    malloc: in use %.1f MiB (of which mmap'd %.1f), free in the heaps %.1f MiB\n",
