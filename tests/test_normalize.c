@@ -620,13 +620,51 @@ static const norm_case money_hi[] = {
      "50 \xE0\xA4\xAA\xE0\xA5\x88\xE0\xA4\xB8\xE0\xA5\x87"},
 };
 
+/* the tables prefix_es, _fr, _it, _pt and _hi, each in its language */
+#define RUN_LANG_TABLES(prefix)                                                     \
+    do {                                                                            \
+        run_table(prefix##_es, sizeof prefix##_es / sizeof prefix##_es[0], 'e');    \
+        run_table(prefix##_fr, sizeof prefix##_fr / sizeof prefix##_fr[0], 'f');    \
+        run_table(prefix##_it, sizeof prefix##_it / sizeof prefix##_it[0], 'i');    \
+        run_table(prefix##_pt, sizeof prefix##_pt / sizeof prefix##_pt[0], 'p');    \
+        run_table(prefix##_hi, sizeof prefix##_hi / sizeof prefix##_hi[0], 'h');    \
+    } while (0)
+
+/* units outside English: the symbol as the language's word, plural agreed (normalize_units_local.c) */
+static const norm_case units_es[] = {
+    {"Hace 20\xC2\xB0" "C y 5 km.", "Hace 20 grados Celsius y 5 kil\xC3\xB3metros."},
+    {"1 kg, 2,5 l, 0,5 l", "1 kilogramo, 2,5 litros, 0,5 litros"},
+    {"100 km/h, 10 ms, 3 500 m", "100 kil\xC3\xB3metros por hora, 10 milisegundos, 3500 metros"},
+    {"2,4 GHz y 45\xC2\xB0", "2,4 gigahercios y 45 grados"},
+    {"el 1\xC2\xBA puesto, 50 % y 15:30", "el 1\xC2\xBA puesto, 50 % y 15:30"}, /* left to espeak-ng */
+    {"5 kms y 3 mx", "5 kms y 3 mx"},                                              /* not symbols */
+};
+static const norm_case units_fr[] = {
+    {"1,5 km et 0,5 l", "1,5 kilom\xC3\xA8tre et 0,5 litre"}, /* below 2: singular */
+    {"2 km, 3 Go et 20 \xC2\xB0" "C", "2 kilom\xC3\xA8tres, 3 gigaoctets et 20 degr\xC3\xA9s Celsius"},
+};
+static const norm_case units_it[] = {
+    {"100 km/h e 1 h", "100 chilometri all'ora e 1 ora"},
+};
+static const norm_case units_pt[] = {
+    {"2,5 l e 1 km", "2,5 litros e 1 quil\xC3\xB4metro"},
+};
+static const norm_case units_hi[] = {
+    {"5 km", "5 \xE0\xA4\x95\xE0\xA4\xBF\xE0\xA4\xB2\xE0\xA5\x8B\xE0\xA4\xAE\xE0\xA5\x80\xE0\xA4\x9F\xE0\xA4\xB0"},
+};
+
+static void test_units_other_languages(void **state) {
+    (void)state;
+    RUN_LANG_TABLES(units);
+    char *out = norm("5 km", 'e', LT_NORM_ALL & ~LT_NORM_UNITS); /* the group off */
+    assert_non_null(out);
+    assert_string_equal(out, "5 km");
+    free(out);
+}
+
 static void test_money_other_languages(void **state) {
     (void)state;
-    run_table(money_es, sizeof money_es / sizeof money_es[0], 'e');
-    run_table(money_fr, sizeof money_fr / sizeof money_fr[0], 'f');
-    run_table(money_it, sizeof money_it / sizeof money_it[0], 'i');
-    run_table(money_pt, sizeof money_pt / sizeof money_pt[0], 'p');
-    run_table(money_hi, sizeof money_hi / sizeof money_hi[0], 'h');
+    RUN_LANG_TABLES(money);
     /* the money group off: the text reaches espeak-ng as written */
     char *out = norm("Cuesta \xE2\x82\xAC" "3,50.", 'e', LT_NORM_ALL & ~LT_NORM_MONEY);
     assert_non_null(out);
@@ -779,7 +817,7 @@ int main(void) {
         cmocka_unit_test(test_options_parse), cmocka_unit_test(test_offset_map),  cmocka_unit_test(test_languages),
         cmocka_unit_test(test_utf8),         cmocka_unit_test(test_invalid_utf8), cmocka_unit_test(test_empty),
         cmocka_unit_test(test_custom_pronunciation), cmocka_unit_test(test_long_input),
-        cmocka_unit_test(test_money_other_languages),
+        cmocka_unit_test(test_money_other_languages), cmocka_unit_test(test_units_other_languages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -125,6 +125,21 @@ int lt_num_is_one(const lt_num *num);
 size_t lt_rule_web(lt_nctx *c, size_t i);
 size_t lt_rule_money(lt_nctx *c, size_t i);
 size_t lt_rule_money_local(lt_nctx *c, size_t i); /* e f i p h: normalize_money_local.c */
+size_t lt_rule_units_local(lt_nctx *c, size_t i);  /* e f i p h: normalize_units_local.c */
+
+/* A number as written in the languages above (normalize_money_local.c): a run of digits, groups of
+ * three after '.', ',', an apostrophe or a space (when the first run has at most three digits), then
+ * optionally '.' or ',' and exactly two digits (minor). Anything else with a separator ("2,5",
+ * "1,2345") is a decimal, to be read as written. Returns 0 when no number starts at i or it runs into
+ * more digits. */
+typedef struct lt_local_amount {
+    size_t start, end;
+    char whole[40]; /* integer digits, separators dropped */
+    size_t wn;
+    int minor;      /* the two digits after the last separator, or -1 */
+    int decimal;    /* 1: neither whole nor whole + two digits; the text [start, end) is read as it is */
+} lt_local_amount;
+int lt_parse_local_amount(const lt_nctx *c, size_t i, lt_local_amount *a);
 size_t lt_rule_dates_times(lt_nctx *c, size_t i);
 size_t lt_rule_numbers(lt_nctx *c, size_t i);
 size_t lt_rule_abbreviations(lt_nctx *c, size_t i);

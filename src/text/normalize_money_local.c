@@ -86,18 +86,8 @@ static size_t currency_at(const lt_nctx *c, size_t i, int *cur) {
     return i;
 }
 
-/* The amount at i: a run of digits, groups of three after '.', ',', an apostrophe or a space
- * (when the first run has at most three digits), then optionally '.' or ',' and exactly two digits (the
- * cents). Anything else with a separator ("2,5", "1,2345") is a decimal, read as written. */
-typedef struct amount {
-    size_t start, end;
-    char whole[40]; /* integer digits, separators dropped */
-    size_t wn;
-    int minor;      /* cents, or -1 */
-    int decimal;    /* 1: not whole + cents; the text [start, end) is read as it is */
-} amount;
-
-static int parse_amount(const lt_nctx *c, size_t i, amount *a) {
+/* lt_parse_local_amount (normalize_internal.h): the number grammar money and units share here. */
+int lt_parse_local_amount(const lt_nctx *c, size_t i, lt_local_amount *a) {
     memset(a, 0, sizeof *a);
     a->start = i;
     a->minor = -1;
@@ -132,8 +122,8 @@ static int parse_amount(const lt_nctx *c, size_t i, amount *a) {
     return !lt_isdigit(lt_at(c, p));
 }
 
-static int is_one(const amount *a) { return a->wn == 1 && a->whole[0] == '1'; }
-static int is_zero(const amount *a) {
+static int is_one(const lt_local_amount *a) { return a->wn == 1 && a->whole[0] == '1'; }
+static int is_zero(const lt_local_amount *a) {
     for (size_t k = 0; k < a->wn; k++)
         if (a->whole[k] != '0') return 0;
     return 1;
@@ -146,14 +136,14 @@ size_t lt_rule_money_local(lt_nctx *c, size_t i) {
     if (!w || !lt_word_start(c, i)) return i;
     int cur = -1;
     size_t k = currency_at(c, i, &cur), e;
-    amount a;
+    lt_local_amount a;
     if (k > i) { /* "€3", "€ 3", "EUR 3" */
         if (lt_at(c, k) == ' ') k++;
-        if (!lt_isdigit(lt_at(c, k)) || !parse_amount(c, k, &a)) return i;
+        if (!lt_isdigit(lt_at(c, k)) || !lt_parse_local_amount(c, k, &a)) return i;
         e = a.end;
         if (!lt_boundary(c, e)) return i;
     } else { /* "3€", "3 €", "3 EUR" */
-        if (!lt_isdigit(lt_at(c, i)) || !parse_amount(c, i, &a)) return i;
+        if (!lt_isdigit(lt_at(c, i)) || !lt_parse_local_amount(c, i, &a)) return i;
         k = a.end;
         if (lt_at(c, k) == ' ') k++;
         e = currency_at(c, k, &cur);
