@@ -568,7 +568,7 @@ static const norm_case spanish_cases[] = {
     {"Tengo 5 manzanas & 3,5 peras.", "Tengo 5 manzanas y 3,5 peras."},
     {"**Hola** \xF0\x9F\x98\x80 mundo", "Hola mundo"},
     {"\xE2\x80\x9C" "Hola\xE2\x80\x9D", "\"Hola\""},
-    {"Dr. Garc\xC3\xAD" "a, 2024-01-05", "Dr. Garc\xC3\xAD" "a, 2024-01-05"},
+    {"Dr. Garc\xC3\xAD" "a, 2024-01-05", "Dr. Garc\xC3\xAD" "a, 5 de enero de 2024"},
 };
 static const norm_case french_cases[] = {
     {"Pierre & Marie", "Pierre et Marie"},
@@ -629,6 +629,34 @@ static const norm_case money_hi[] = {
         run_table(prefix##_pt, sizeof prefix##_pt / sizeof prefix##_pt[0], 'p');    \
         run_table(prefix##_hi, sizeof prefix##_hi / sizeof prefix##_hi[0], 'h');    \
     } while (0)
+
+/* numeric dates outside English: day first or ISO, the month by name (normalize_dates_local.c) */
+static const norm_case dates_es[] = {
+    {"El 05/01/2024 y el 2024-03-01.", "El 5 de enero de 2024 y el 1 de marzo de 2024."},
+    {"29.02.2024, 29/02/2023, 31/04/2024", "29 de febrero de 2024, 29/02/2023, 31/04/2024"}, /* no such days */
+    {"12/13/2024, 1/2/2024/7, 2024-2025, 5/1/24", "12/13/2024, 1/2/2024/7, 2024-2025, 5/1/24"},
+};
+static const norm_case dates_fr[] = {
+    {"le 01/01/2024 et le 14-07-1789", "le premier janvier 2024 et le 14 juillet 1789"},
+};
+static const norm_case dates_it[] = {
+    {"il 2024-03-01", "il primo marzo 2024"},
+};
+static const norm_case dates_pt[] = {
+    {"em 01/05/2024 e 7/9/1822", "em primeiro de maio de 2024 e 7 de setembro de 1822"},
+};
+static const norm_case dates_hi[] = {
+    {"05/01/2024", "5 \xE0\xA4\x9C\xE0\xA4\xA8\xE0\xA4\xB5\xE0\xA4\xB0\xE0\xA5\x80 2024"},
+};
+
+static void test_dates_other_languages(void **state) {
+    (void)state;
+    RUN_LANG_TABLES(dates);
+    char *out = norm("05/01/2024", 'e', LT_NORM_ALL & ~LT_NORM_DATES_TIMES); /* the group off */
+    assert_non_null(out);
+    assert_string_equal(out, "05/01/2024");
+    free(out);
+}
 
 /* units outside English: the symbol as the language's word, plural agreed (normalize_units_local.c) */
 static const norm_case units_es[] = {
@@ -818,6 +846,7 @@ int main(void) {
         cmocka_unit_test(test_utf8),         cmocka_unit_test(test_invalid_utf8), cmocka_unit_test(test_empty),
         cmocka_unit_test(test_custom_pronunciation), cmocka_unit_test(test_long_input),
         cmocka_unit_test(test_money_other_languages), cmocka_unit_test(test_units_other_languages),
+        cmocka_unit_test(test_dates_other_languages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
