@@ -467,6 +467,21 @@ static double median_of(const double *v, int n) {
     return n % 2 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
 }
 
+/* gflops_effective / sgemm_gflops run by run: each run's speed against the geometric mean of the
+ * two sgemm bursts beside it (before and after), then the median over the runs. On a VM whose speed
+ * drifts over seconds this pairs figures taken seconds apart instead of the medians of the row; NAN
+ * when a burst is missing. */
+static double paired_efficiency(const row *r) {
+    double v[MAX_REPEAT];
+    int n = 0;
+    for (int k = 0; k < r->runs; k++) {
+        double a = r->sgemm_bursts[k], b = r->sgemm_bursts[k + 1];
+        if (!(a > 0) || !(b > 0) || !(r->run_wall_s[k] > 0)) return NAN;
+        v[n++] = r->flops / 1e9 / r->run_wall_s[k] / sqrt(a * b);
+    }
+    return n ? median_of(v, n) : NAN;
+}
+
 /* ---- step 3: one row ---------------------------------------------------- */
 
 typedef struct quality_case {
@@ -785,6 +800,7 @@ static void print_json(const bench_opts *o, const row *rows, int n, const lt_cpu
         }
         json_object_set_new(j, "efficiency_vs_sgemm",
                             num_or_null(r->ok ? r->flops / 1e9 / r->wall_s / r->sgemm_gflops : NAN, 3));
+        json_object_set_new(j, "efficiency_paired", num_or_null(r->ok ? paired_efficiency(r) : NAN, 3));
         const row *f = find_row(rows, n, "f32", r->threads);
         json_object_set_new(j, "speed_vs_f32", num_or_null(r->ok && f ? f->wall_s / r->wall_s : NAN, 3));
         json_object_set_new(j, "snr_db", num_or_null(r->snr_db, 2));
@@ -816,6 +832,14 @@ static void print_json(const bench_opts *o, const row *rows, int n, const lt_cpu
 static void fmt_num(char *buf, size_t cap, double x, int decimals) {
     if (isnan(x)) snprintf(buf, cap, "-");
     else snprintf(buf, cap, "%.*f", decimals, x);
+}
+
+
+/* the end of a goal line: the run-by-run ratio, when the row has one */
+static void print_paired(const row *r) {
+    double p = paired_efficiency(r);
+    if (isfinite(p)) printf("; run by run %.3f", p);
+    printf("\n");
 }
 
 static void print_table(const bench_opts *o, const row *rows, int n, const lt_cpu_features *cpu) {
@@ -876,8 +900,9 @@ static void print_table(const bench_opts *o, const row *rows, int n, const lt_cp
         const row *f = find_row(rows, n, "f32", th);
         if (f) {
             double eff = f->flops / 1e9 / f->wall_s / f->sgemm_gflops;
-            printf("  f32 gflops_effective / sgemm_gflops, %d thread%s: %.3f (goal >= 1.0)\n", th, th == 1 ? "" : "s",
+            printf("  f32 gflops_effective / sgemm_gflops, %d thread%s: %.3f (goal >= 1.0)", th, th == 1 ? "" : "s",
                    eff);
+            print_paired(f);
         }
         const row *best = NULL;
         for (int i = 0; i < n; i++) {
@@ -889,7 +914,8 @@ static void print_table(const bench_opts *o, const row *rows, int n, const lt_cp
             double eff = best->flops / 1e9 / best->wall_s / best->sgemm_gflops;
             printf("  best reduced type, %d thread%s: %s", th, th == 1 ? "" : "s", best->type);
             if (f) printf(", %.2fx the speed of f32", f->wall_s / best->wall_s);
-            printf("; gflops_effective / sgemm_gflops %.3f (goal >= 1.5, ~2x ONNX Runtime f32)\n", eff);
+            printf("; gflops_effective / sgemm_gflops %.3f (goal >= 1.5, ~2x ONNX Runtime f32)", eff);
+            print_paired(best);
         }
     }
     if (o->n_threads > 1) {
