@@ -129,6 +129,13 @@ static void typed_case(int cin, int cout, int tin, int k, int stride, int pad, i
         assert_int_equal(lt_conv1d(x, cin, tin, wf, b, cout, k, stride, pad, dil, y0), 0);
         assert_int_equal(lt_conv1d_typed(x, cin, tin, wt, dt, b, cout, k, stride, pad, dil, y1), 0);
         assert_memory_equal(y0, y1, sizeof(float) * (size_t)cout * tout);
+        /* the residual form: y += conv, bit for bit (conv + bias) + y */
+        float *r = rand_buf((int64_t)cout * tout), *y2 = malloc(sizeof(float) * (size_t)cout * tout);
+        memcpy(y2, r, sizeof(float) * (size_t)cout * tout);
+        assert_int_equal(lt_conv1d_typed_add(x, cin, tin, wt, dt, b, cout, k, stride, pad, dil, y2), 0);
+        for (int64_t i = 0; i < (int64_t)cout * tout; i++) r[i] = y1[i] + r[i];
+        assert_memory_equal(y2, r, sizeof(float) * (size_t)cout * tout);
+        free(r), free(y2);
     }
     free(x), free(w), free(b), free(wf), free(y0), free(y1), free(h), free(q);
 }
@@ -169,6 +176,17 @@ static void fft_case(int cin, int cout, int tin, int k, int pad, int dil, int n,
     fft_run(w, LT_F32, x, cin, cout, tin, k, pad, dil, n, b, y1);
     lt_pool_set_threads(threads);
     assert_memory_equal(y, y1, sizeof(float) * ny);
+    { /* the residual form: y += conv, bit for bit (conv + bias) + y */
+        float *r = rand_buf((int64_t)ny), *y2 = malloc(sizeof(float) * ny);
+        memcpy(y2, r, sizeof(float) * ny);
+        lt_conv_fft *p = lt_conv_fft_prepare(w, LT_F32, cout, cin, k, n);
+        assert_non_null(p);
+        assert_int_equal(lt_conv_fft_apply_add(p, x, tin, b, pad, dil, y2), 0);
+        lt_conv_fft_free(p);
+        for (size_t i = 0; i < ny; i++) r[i] = y[i] + r[i];
+        assert_memory_equal(y2, r, sizeof(float) * ny);
+        free(r), free(y2);
+    }
     uint16_t *h = malloc(sizeof(uint16_t) * nw);
     void *q = malloc((size_t)(nw / 32 + 1) * 34);
     for (int t = 0; t < 3; t++) {

@@ -34,8 +34,7 @@ static int resblock1_forward(const lt_adain_resblock1 *r, float *x, int T, const
         rc |= lt_conv_apply(&r->convs1[i], a, T, 1, d * (k - 1) / 2, d, b);
         lt_style_affine(&r->adain2[i], s, gb);
         lt_adain_snake(b, C, T, gb, r->alpha2[i]);
-        rc |= lt_conv_apply(&r->convs2[i], b, T, 1, (k - 1) / 2, 1, a);
-        lt_add_inplace(x, a, (int64_t)C * T);
+        rc |= lt_conv_apply_add(&r->convs2[i], b, T, 1, (k - 1) / 2, 1, x); /* x += conv2(…) */
     }
     free(gb);
     return rc;

@@ -34,6 +34,11 @@ int lt_conv1d(const float *x, int cin, int tin, const float *w, const float *b, 
  * widen a copy for the call. Results equal lt_conv1d on the widened weights. */
 int lt_conv1d_typed(const float *x, int cin, int tin, const void *w, lt_dtype wtype, const float *b, int cout, int k,
                     int stride, int pad, int dil, float *y);
+/* y += the same convolution (a residual connection): on the direct kernel the sum is taken as each
+ * block is stored, bit for bit (conv + bias) + y; other paths go through a temporary. The _add
+ * variants below mean the same. */
+int lt_conv1d_typed_add(const float *x, int cin, int tin, const void *w, lt_dtype wtype, const float *b, int cout,
+                        int k, int stride, int pad, int dil, float *y);
 
 /* ConvTranspose1d, channel-major, groups = 1. w [cin][cout][k].
  * tout = (tin − 1)·stride − 2·pad + k + out_pad. */
@@ -100,6 +105,8 @@ typedef struct lt_conv_fft lt_conv_fft;
 int lt_conv_fft_size(int cin, int cout, int k, int tout, int dil);
 lt_conv_fft *lt_conv_fft_prepare(const void *w, lt_dtype wtype, int cout, int cin, int k, int n);
 int lt_conv_fft_apply(const lt_conv_fft *p, const float *x, int tin, const float *b, int pad, int dil, float *y);
+int lt_conv_fft_apply_add(const lt_conv_fft *p, const float *x, int tin, const float *b, int pad, int dil,
+                          float *y); /* y += (see lt_conv1d_typed_add) */
 void lt_conv_fft_free(lt_conv_fft *p);
 /* Frees the scratch the FFT convolution keeps between calls (≤ 16 MiB of transformed weights and
  * ~2 MiB of spectra per thread); lt_kokoro_synthesize calls it before returning. */
@@ -115,6 +122,8 @@ void lt_conv_fft_set_mode(lt_conv_fft_mode m);
  * (the blocks widened while packing). tout = tin + 2·pad − dil·(k−1); b may be NULL. */
 int lt_conv1d_q8_0(const float *x, int cin, int tin, const void *w, const float *b, int cout, int k, int pad,
                    int dil, float *y);
+int lt_conv1d_q8_0_add(const float *x, int cin, int tin, const void *w, const float *b, int cout, int k, int pad,
+                       int dil, float *y); /* y += (see lt_conv1d_typed_add) */
 /* 1 when lt_conv1d_q8_0 takes the 8-bit integer path on this CPU (after LITETTS_CPU_DISABLE), else 0. */
 int lt_conv1d_q8_0_int8(void);
 

@@ -114,7 +114,7 @@ int lt_conv_tiling_task(const lt_conv_tiling *p, int t, int *t0, int *nt, int *c
 #endif
 
 typedef void (*conv_block_fn)(const float *xc, int64_t ldx, const float *wp, int cin, int k, int dil,
-                              const float *bias, int nco, float *y, int64_t ldy, int ncols);
+                              const float *bias, int nco, float *y, int64_t ldy, int ncols, int add);
 typedef struct conv_isa { int cob, cols; conv_block_fn block; } conv_isa;
 
 static const conv_isa *conv_isa_get(void) {
@@ -138,6 +138,7 @@ typedef struct conv_job {
     lt_dtype wtype;
     float *y, *wp, *scratch;
     int cin, tin, cout, k, pad, dil, tout;
+    int add; /* y += the convolution */
     int n_cb;
     lt_conv_tiling plan;
     int64_t ldx;
@@ -205,14 +206,14 @@ static void conv_task(void *ctx, int t, int thread) {
         float *y = j->y + (int64_t)co0 * j->tout + t0;
         for (int j0 = 0; j0 < nt; j0 += cols)
             j->is->block(xc + j0, j->ldx, j->wp + cb * wblk, j->cin, j->k, j->dil, j->b ? j->b + co0 : NULL, nco,
-                         y + j0, j->tout, nt - j0 < cols ? nt - j0 : cols);
+                         y + j0, j->tout, nt - j0 < cols ? nt - j0 : cols, j->add);
     }
 }
 
 static int conv1d_direct(const conv_isa *is, const float *x, int cin, int tin, const void *w, lt_dtype wtype,
-                         const float *b, int cout, int k, int pad, int dil, float *y, int tout) {
+                         const float *b, int cout, int k, int pad, int dil, float *y, int tout, int add) {
     conv_job j = {.is = is, .x = x, .w = w, .wtype = wtype, .b = b, .y = y, .cin = cin, .tin = tin, .cout = cout,
-                  .k = k, .pad = pad, .dil = dil, .tout = tout};
+                  .k = k, .pad = pad, .dil = dil, .tout = tout, .add = add};
     int threads = lt_pool_threads(), cols = is->cols, halo = (k - 1) * dil;
     j.n_cb = (cout + is->cob - 1) / is->cob;
     /* chunk: the input window (cin × (chunk + halo) floats) about 256 KiB */
@@ -291,15 +292,23 @@ int lt_conv1d(const float *x, int cin, int tin, const float *w, const float *b, 
     return lt_conv1d_typed(x, cin, tin, w, LT_F32, b, cout, k, stride, pad, dil, y);
 }
 
-int lt_conv1d_typed(const float *x, int cin, int tin, const void *w, lt_dtype wtype, const float *b, int cout, int k,
-                    int stride, int pad, int dil, float *y) {
+static int conv1d_typed(const float *x, int cin, int tin, const void *w, lt_dtype wtype, const float *b, int cout,
+                        int k, int stride, int pad, int dil, float *y, int add) {
     int tout = lt_conv1d_out_len(tin, k, stride, pad, dil);
     if (tout <= 0) return 0;
     const conv_isa *is = conv_isa_get();
     int64_t n = (int64_t)cout * cin * k;
     int packs = wtype == LT_F32 || wtype == LT_F16 || wtype == LT_BF16 ||
                 (wtype == LT_Q8_0 && ((int64_t)cin * k) % LT_Q8_0_BLOCK == 0);
-    if (is && stride == 1 && packs) return conv1d_direct(is, x, cin, tin, w, wtype, b, cout, k, pad, dil, y, tout);
+    if (is && stride == 1 && packs) return conv1d_direct(is, x, cin, tin, w, wtype, b, cout, k, pad, dil, y, tout, add);
+    if (add) { /* the other paths write y: through a temporary */
+        float *t = malloc(sizeof(float) * (size_t)cout * (size_t)tout);
+        if (!t) return -1;
+        int rc = conv1d_typed(x, cin, tin, w, wtype, b, cout, k, stride, pad, dil, t, 0);
+        if (!rc) lt_add_inplace(y, t, (int64_t)cout * tout);
+        free(t);
+        return rc;
+    }
     if (wtype == LT_F32) return conv1d_im2col(x, cin, tin, w, b, cout, k, stride, pad, dil, y, tout);
     /* strided (small) convolutions and CPUs without AVX2: a float32 copy for this call */
     float *f = malloc(sizeof(float) * (size_t)n);
@@ -308,4 +317,14 @@ int lt_conv1d_typed(const float *x, int cin, int tin, const void *w, lt_dtype wt
     int rc = conv1d_im2col(x, cin, tin, f, b, cout, k, stride, pad, dil, y, tout);
     free(f);
     return rc;
+}
+
+int lt_conv1d_typed(const float *x, int cin, int tin, const void *w, lt_dtype wtype, const float *b, int cout, int k,
+                    int stride, int pad, int dil, float *y) {
+    return conv1d_typed(x, cin, tin, w, wtype, b, cout, k, stride, pad, dil, y, 0);
+}
+
+int lt_conv1d_typed_add(const float *x, int cin, int tin, const void *w, lt_dtype wtype, const float *b, int cout,
+                        int k, int stride, int pad, int dil, float *y) {
+    return conv1d_typed(x, cin, tin, w, wtype, b, cout, k, stride, pad, dil, y, 1);
 }

@@ -557,6 +557,7 @@ typedef struct run_job {
     const float *x, *b;
     float *y;
     int tin, tout, pad, dil;
+    int add;                  /* y += the convolution */
     int per_phase;            /* blocks per phase */
     int nblocks;              /* all blocks, dil · per_phase */
     int G;                    /* blocks per group (a multiple of 2·LANES) */
@@ -619,9 +620,9 @@ __attribute__((target("avx512f"))) static void gather_rows_avx512(const float *x
     }
 }
 
-/* scatter_lanes for dil 1: out[s][l] → y[t0[l] + s] + bias, s < cnt[l] (≤ 16 · ceil(cnt/16) ≤ n rows). */
+/* scatter_lanes for dil 1: out[s][l] + bias → y[t0[l] + s] (add: + y), s < cnt[l] (≤ 16 · ceil(cnt/16) ≤ n rows). */
 __attribute__((target("avx512f"))) static void scatter_rows_avx512(const float *out, const int64_t *t0, const int *cnt,
-                                                                   int nb, float bias, float *y) {
+                                                                   int nb, float bias, float *y, int add) {
     __m512 bv = _mm512_set1_ps(bias);
     for (int s0 = 0; s0 < nb; s0 += 16) {
         __m512 r[16];
@@ -631,7 +632,9 @@ __attribute__((target("avx512f"))) static void scatter_rows_avx512(const float *
             int m = cnt[l] - s0;
             if (m <= 0) continue;
             __mmask16 k = m >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << m) - 1);
-            _mm512_mask_storeu_ps(y + t0[l] + s0, k, _mm512_add_ps(r[l], bv));
+            __m512 o = _mm512_add_ps(r[l], bv);
+            if (add) o = _mm512_add_ps(o, _mm512_maskz_loadu_ps(k, y + t0[l] + s0));
+            _mm512_mask_storeu_ps(y + t0[l] + s0, k, o);
         }
     }
 }
@@ -729,12 +732,18 @@ static void product_bin(const run_job *j, const group *g, int f) {
     }
 }
 
-/* y[t0[l] + dil·s] = out[s][l] + bias for s < cnt[l]. */
+/* y[t0[l] + dil·s] = out[s][l] + bias (add: + y[…]) for s < cnt[l]. */
 LANE_CLONES static void scatter_lanes(const float *restrict out, const int64_t *restrict t0, const int *restrict cnt,
-                                      int dil, float bias, float *restrict y) {
+                                      int dil, float bias, float *restrict y, int add) {
     for (int l = 0; l < LANES; l++) {
         float *restrict d = y + t0[l];
-        for (int s = 0; s < cnt[l]; s++) d[(int64_t)dil * s] = out[(size_t)s * LANES + l] + bias;
+        if (add)
+            for (int s = 0; s < cnt[l]; s++) {
+                float *ds = d + (int64_t)dil * s;
+                *ds = (out[(size_t)s * LANES + l] + bias) + *ds;
+            }
+        else
+            for (int s = 0; s < cnt[l]; s++) d[(int64_t)dil * s] = out[(size_t)s * LANES + l] + bias;
     }
 }
 
@@ -764,11 +773,11 @@ static void inverse_channel(const run_job *j, const group *g, int co) {
         }
 #if LT_FFT_TRANSPOSE
         if (j->avx512 && j->dil == 1) {
-            scatter_rows_avx512(out, t0, cnt, nb, bias, y);
+            scatter_rows_avx512(out, t0, cnt, nb, bias, y, j->add);
             continue;
         }
 #endif
-        scatter_lanes(out, t0, cnt, j->dil, bias, y);
+        scatter_lanes(out, t0, cnt, j->dil, bias, y, j->add);
     }
 }
 
@@ -785,11 +794,12 @@ static void group_task(void *ctx, int t, int thread) {
     for (int co = 0; co < p->cout; co++) inverse_channel(j, &g, co);
 }
 
-int lt_conv_fft_apply(const lt_conv_fft *p, const float *x, int tin, const float *b, int pad, int dil, float *y) {
+static int fft_apply(const lt_conv_fft *p, const float *x, int tin, const float *b, int pad, int dil, float *y,
+                     int add) {
     int tout = lt_conv1d_out_len(tin, p->k, 1, pad, dil);
     if (tout <= 0) return 0;
     run_job j = {.p = p, .t = tables_get(p->n), .x = x, .b = b, .y = y, .tin = tin, .tout = tout, .pad = pad,
-                 .dil = dil};
+                 .dil = dil, .add = add};
     int phase_len = (tout + dil - 1) / dil; /* the longest phase (phase 0) */
     j.per_phase = (phase_len + p->nb - 1) / p->nb;
     j.avx512 = lt_cpu_features_get()->avx512f;
@@ -813,4 +823,12 @@ int lt_conv_fft_apply(const lt_conv_fft *p, const float *x, int tin, const float
     lt_parallel_for(groups, group_task, &j);
     arena_put(1, j.mem, from_arena);
     return 0;
+}
+
+int lt_conv_fft_apply(const lt_conv_fft *p, const float *x, int tin, const float *b, int pad, int dil, float *y) {
+    return fft_apply(p, x, tin, b, pad, dil, y, 0);
+}
+
+int lt_conv_fft_apply_add(const lt_conv_fft *p, const float *x, int tin, const float *b, int pad, int dil, float *y) {
+    return fft_apply(p, x, tin, b, pad, dil, y, 1);
 }

@@ -62,7 +62,7 @@
  *   nc   [nb][COB] int32: −128·Σ_{i∈b} q (removes the +128 of the columns)
  *   ds   [nb][COB] f32 weight block scales */
 TGT static void q8_block(const uint8_t *xq, const float *sq, const int32_t *wp, const int32_t *nc, const float *ds,
-                         int nb, const float *bias, int nco, float *y, int64_t ldy, int ncols) {
+                         int nb, const float *bias, int nco, float *y, int64_t ldy, int ncols, int add) {
     __m512 af[COB][TV];
     _Pragma("GCC unroll 8") for (int r = 0; r < COB; r++) _Pragma("GCC unroll 4") for (int v = 0; v < TV; v++)
         af[r][v] = _mm512_setzero_ps();
@@ -94,11 +94,15 @@ TGT static void q8_block(const uint8_t *xq, const float *sq, const int32_t *wp, 
         float tmp[COLS];
         for (int v = 0; v < TV; v++) {
             __m512 o = _mm512_add_ps(af[r][v], bv);
-            if (ncols == COLS) _mm512_storeu_ps(yr + 16 * v, o);
+            if (ncols == COLS) _mm512_storeu_ps(yr + 16 * v, add ? _mm512_add_ps(o, _mm512_loadu_ps(yr + 16 * v)) : o);
             else _mm512_storeu_ps(tmp + 16 * v, o);
         }
-        if (ncols != COLS)
-            for (int j = 0; j < ncols; j++) yr[j] = tmp[j];
+        if (ncols != COLS) {
+            if (add)
+                for (int j = 0; j < ncols; j++) yr[j] = tmp[j] + yr[j];
+            else
+                for (int j = 0; j < ncols; j++) yr[j] = tmp[j];
+        }
     }
 }
 
@@ -178,6 +182,7 @@ typedef struct q8_job {
     uint8_t *scratch;
     size_t scratch_bytes;
     int cin, tin, cout, k, pad, dil, tout, nb;
+    int add; /* y += the convolution */
     int n_cb;
     lt_conv_tiling plan;
     int64_t ldx;
@@ -243,25 +248,25 @@ static void q8_task(void *ctx, int t, int thread) {
         float *y = j->y + (int64_t)co0 * j->tout + t0;
         for (int j0 = 0; j0 < nt; j0 += COLS)
             q8_block(xq + j0 / COLS * tile, sq + j0 / COLS * (tile / QB), wp, nc, ds, j->nb,
-                     j->b ? j->b + co0 : NULL, nco, y + j0, j->tout, nt - j0 < COLS ? nt - j0 : COLS);
+                     j->b ? j->b + co0 : NULL, nco, y + j0, j->tout, nt - j0 < COLS ? nt - j0 : COLS, j->add);
     }
 }
 #endif
 
 static int q8_fallback(const float *x, int cin, int tin, const void *w, const float *b, int cout, int k, int pad,
-                       int dil, float *y) {
-    return lt_conv1d_typed(x, cin, tin, w, LT_Q8_0, b, cout, k, 1, pad, dil, y);
+                       int dil, float *y, int add) {
+    return (add ? lt_conv1d_typed_add : lt_conv1d_typed)(x, cin, tin, w, LT_Q8_0, b, cout, k, 1, pad, dil, y);
 }
 
-int lt_conv1d_q8_0(const float *x, int cin, int tin, const void *w, const float *b, int cout, int k, int pad,
-                   int dil, float *y) {
+static int q8_conv(const float *x, int cin, int tin, const void *w, const float *b, int cout, int k, int pad,
+                   int dil, float *y, int add) {
     int tout = lt_conv1d_out_len(tin, k, 1, pad, dil);
     if (tout <= 0) return 0;
     if (((int64_t)cin * k) % QB != 0) return -1;
-    if (!lt_conv1d_q8_0_int8()) return q8_fallback(x, cin, tin, w, b, cout, k, pad, dil, y);
+    if (!lt_conv1d_q8_0_int8()) return q8_fallback(x, cin, tin, w, b, cout, k, pad, dil, y, add);
 #if LT_HAVE_VNNI_CONV
     q8_job j = {.x = x, .b = b, .w = w, .y = y, .cin = cin, .tin = tin, .cout = cout, .k = k, .pad = pad,
-                .dil = dil, .tout = tout, .nb = cin * k / QB};
+                .dil = dil, .tout = tout, .nb = cin * k / QB, .add = add};
     int threads = lt_pool_threads(), halo = (k - 1) * dil;
     j.n_cb = (cout + COB - 1) / COB;
     /* chunk: the quantised columns (cin·k × chunk bytes) about 192 KiB */
@@ -286,4 +291,14 @@ int lt_conv1d_q8_0(const float *x, int cin, int tin, const void *w, const float 
 #else
     return -1;
 #endif
+}
+
+int lt_conv1d_q8_0(const float *x, int cin, int tin, const void *w, const float *b, int cout, int k, int pad,
+                   int dil, float *y) {
+    return q8_conv(x, cin, tin, w, b, cout, k, pad, dil, y, 0);
+}
+
+int lt_conv1d_q8_0_add(const float *x, int cin, int tin, const void *w, const float *b, int cout, int k, int pad,
+                       int dil, float *y) {
+    return q8_conv(x, cin, tin, w, b, cout, k, pad, dil, y, 1);
 }

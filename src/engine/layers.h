@@ -26,6 +26,8 @@ int lt_linear_f32_apply(const lt_linear_f32 *v, const float *x, int T, float *y)
 void lt_linear_f32_close(lt_linear_f32 *v);
 /* channel-major Conv1d: x [in][tin] → y [out][tout] */
 int lt_conv_apply(const lt_conv *c, const float *x, int tin, int stride, int pad, int dil, float *y);
+/* y += the same convolution, bit for bit (conv + bias) + y: the residual add folded into the kernels' stores */
+int lt_conv_apply_add(const lt_conv *c, const float *x, int tin, int stride, int pad, int dil, float *y);
 /* channel-major ConvTranspose1d (groups 1): x [in][tin] → y [out][tout] */
 int lt_conv_t_apply(const lt_conv_t *c, const float *x, int tin, int stride, int pad, float *y, int tout);
 /* depthwise ConvTranspose1d (groups = channels) */
