@@ -324,6 +324,25 @@ static void test_adain_and_snake(void **state) {
     assert_memory_equal(z, x, sizeof(float) * (size_t)C * T);
     lt_div(z, z, (int64_t)C * T, 3.0f);
     for (int i = 0; i < C * T; i++) assert_true(z[i] == x[i] / 3.0f);
+    /* from streamed statistics (Σx, Σx², min, max, as the 8-bit convolution hands them over): the
+     * two-pass result to float rounding; the mean shifted far from 0 keeps it (Σx² − (Σx)²/T) */
+    lt_row_stats *st = malloc(sizeof(lt_row_stats) * (size_t)C);
+    for (int shift = 0; shift < 2; shift++) {
+        for (int i = 0; i < C * T; i++) x0[i] = x[i] + (shift ? 40.0f : 0.0f);
+        for (int c = 0; c < C; c++) {
+            const float *r = x0 + (size_t)c * T;
+            st[c] = (lt_row_stats){0, 0, r[0], r[0]};
+            for (int t = 0; t < T; t++) {
+                st[c].sum += r[t], st[c].sumsq += (double)r[t] * r[t];
+                st[c].min = r[t] < st[c].min ? r[t] : st[c].min;
+                st[c].max = r[t] > st[c].max ? r[t] : st[c].max;
+            }
+        }
+        lt_adain_snake_from(x0, y, C, T, gb, alpha);
+        lt_adain_snake_stats(x0, z, C, T, gb, alpha, st);
+        for (int i = 0; i < C * T; i++) assert_float_equal(z[i], y[i], 2e-5 * (1 + fabs(y[i])));
+    }
+    free(st);
     free(x); free(gb); free(alpha); free(y); free(z); free(x0);
 }
 

@@ -12,7 +12,8 @@
  *     weights to float precision.
  *   - Accuracy: against the conv of the dequantised weights with unquantised
  *     activations, SNR ≥ 34 dB on inputs whose channels differ 16× in scale.
- *   - lt_conv1d_q8_0_add gives bit for bit (conv + bias) + y.
+ *   - lt_conv1d_q8_0_add gives bit for bit (conv + bias) + y; lt_conv1d_q8_0_ex's row statistics
+ *     match the stored rows' (min / max exactly, sums to float rounding).
  *   - main() runs the cases again in child processes with
  *     LITETTS_CPU_DISABLE=avx512_vnni (the fallback) and LITETTS_THREADS=1. */
 #include <math.h>
@@ -148,6 +149,48 @@ static void test_q8_matches_reference(void **state) {
     }
 }
 
+/* lt_conv1d_q8_0_ex: the rows' statistics as stored (plain and residual form) match the output's own:
+ * min / max exactly, the sums to float rounding along the row; 0 / untouched without the 8-bit path. */
+static void test_q8_row_stats(void **state) {
+    (void)state;
+    for (size_t si = 0; si < sizeof shapes / sizeof *shapes; si++) {
+        conv_case c;
+        case_make(&c, &shapes[si]);
+        const shape *s = &c.s;
+        size_t ny = (size_t)s->cout * c.tout;
+        float *y = malloc(sizeof(float) * ny);
+        lt_row_stats *st = malloc(sizeof(lt_row_stats) * (size_t)s->cout);
+        for (int add = 0; add < 2; add++) {
+            for (size_t i = 0; i < ny; i++) y[i] = add ? frand() : 0.0f;
+            int done = -1;
+            memset(st, 0, sizeof(lt_row_stats) * (size_t)s->cout);
+            assert_int_equal(lt_conv1d_q8_0_ex(c.x, s->cin, s->tin, c.wq, c.b, s->cout, s->k, s->pad, s->dil, y, add,
+                                               st, &done), 0);
+            assert_int_equal(done, lt_conv1d_q8_0_int8());
+            if (!done) continue;
+            for (int co = 0; co < s->cout; co++) {
+                const float *r = y + (size_t)co * c.tout;
+                double sum = 0, sumsq = 0, mag = 0;
+                float mn = r[0], mx = r[0];
+                for (int t = 0; t < c.tout; t++) {
+                    sum += r[t], sumsq += (double)r[t] * r[t], mag += fabs(r[t]);
+                    mn = r[t] < mn ? r[t] : mn;
+                    mx = r[t] > mx ? r[t] : mx;
+                }
+                double tol = 1e-6 * (double)(c.tout / 16 + 8);
+                if (fabs(st[co].sum - sum) > tol * mag || fabs(st[co].sumsq - sumsq) > tol * sumsq)
+                    fail_msg("shape %zu row %d (add %d): sums %.9g %.9g, expected %.9g %.9g", si, co, add, st[co].sum,
+                             st[co].sumsq, sum, sumsq);
+                assert_true(st[co].min == mn);
+                assert_true(st[co].max == mx);
+            }
+        }
+        free(st);
+        free(y);
+        case_free(&c);
+    }
+}
+
 static void test_q8_snr_against_f32(void **state) {
     (void)state;
     double sig = 0.0, noise = 0.0;
@@ -212,6 +255,7 @@ static int rerun_with(const char *var) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_q8_matches_reference),
+        cmocka_unit_test(test_q8_row_stats),
         cmocka_unit_test(test_q8_snr_against_f32),
         cmocka_unit_test(test_q8_edges),
     };

@@ -24,19 +24,27 @@
 static int resblock1_forward(const lt_adain_resblock1 *r, float *x, int T, const float *s, float *tmp) {
     int C = r->channels, k = r->k;
     float *a = tmp, *b = tmp + (size_t)C * T;
+    /* gb [2C]; st_b / st_x [C]: the statistics of b and x as the 8-bit convolutions store them
+     * (Q8_0 weights): AdaIN then needs no pass of its own to measure the rows */
     float *gb = malloc(sizeof(float) * 2 * (size_t)C);
-    if (!gb) return -1;
-    int rc = 0;
+    lt_row_stats *st = malloc(sizeof(lt_row_stats) * 2 * (size_t)C), *st_b = st, *st_x = st ? st + C : NULL;
+    if (!gb || !st) {
+        free(gb);
+        free(st);
+        return -1;
+    }
+    int rc = 0, have_x = 0;
     for (int i = 0; i < r->n && !rc; i++) {
-        int d = r->dilation[i];
+        int d = r->dilation[i], have_b = 0;
         lt_style_affine(&r->adain1[i], s, gb);
-        lt_adain_snake_from(x, a, C, T, gb, r->alpha1[i]);
-        rc |= lt_conv_apply(&r->convs1[i], a, T, 1, d * (k - 1) / 2, d, b);
+        lt_adain_snake_stats(x, a, C, T, gb, r->alpha1[i], have_x ? st_x : NULL);
+        rc |= lt_conv_apply_ex(&r->convs1[i], a, T, 1, d * (k - 1) / 2, d, b, 0, st_b, &have_b);
         lt_style_affine(&r->adain2[i], s, gb);
-        lt_adain_snake(b, C, T, gb, r->alpha2[i]);
-        rc |= lt_conv_apply_add(&r->convs2[i], b, T, 1, (k - 1) / 2, 1, x); /* x += conv2(…) */
+        lt_adain_snake_stats(b, b, C, T, gb, r->alpha2[i], have_b ? st_b : NULL);
+        rc |= lt_conv_apply_ex(&r->convs2[i], b, T, 1, (k - 1) / 2, 1, x, 1, st_x, &have_x); /* x += conv2(…) */
     }
     free(gb);
+    free(st);
     return rc;
 }
 

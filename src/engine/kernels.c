@@ -327,10 +327,8 @@ LT_CLONES static void snake_row(float *r, int T, float a, float inv) {
 /* AdaIN of one row src (see lt_adain) into r (may be src), then Snake with alpha a when `snake`.
  * When the row's spread bounds a·v inside the polynomial's range (always, short of absurd
  * weights), normalisation and Snake run as one pass with the values of the two passes. */
-LT_CLONES static void adain_row(const float *src, float *r, int T, float g, float bt, int snake, float a) {
-    float mean, dev;
-    double var_sum;
-    row_stats(src, T, &mean, &var_sum, &dev);
+LT_CLONES static void adain_row_with(const float *src, float *r, int T, float g, float bt, int snake, float a,
+                                      float mean, double var_sum, float dev) {
     float alpha = (float)(1.0 / sqrt(var_sum / T + 1e-5)), beta0 = 0.0f - mean * alpha;
     /* |v| ≤ |g|·(dev·α + the rounding of x·α + β0, at most a few ulps of (|mean| + dev)·α) + |bt|,
      * with a 1 % margin on the rest */
@@ -348,8 +346,27 @@ LT_CLONES static void adain_row(const float *src, float *r, int T, float g, floa
     if (snake) snake_row(r, T, a, 1.0f / a);
 }
 
+static void adain_row(const float *src, float *r, int T, float g, float bt, int snake, float a) {
+    float mean, dev;
+    double var_sum;
+    row_stats(src, T, &mean, &var_sum, &dev);
+    adain_row_with(src, r, T, g, bt, snake, a, mean, var_sum, dev);
+}
+
+/* The same from streamed sums (lt_row_stats): mean = (float)(Σx / T), var_sum = Σx² − (Σx)²/T,
+ * dev = max(max − mean, mean − min) — the largest |x − mean| of the row, as row_stats rounds it. */
+static void adain_row_stats(const float *src, float *r, int T, float g, float bt, int snake, float a,
+                            const lt_row_stats *st) {
+    float mean = (float)(st->sum / T);
+    double var_sum = st->sumsq - st->sum * st->sum / T;
+    if (var_sum < 0) var_sum = 0;
+    float hi = st->max - mean, lo = mean - st->min, dev = hi > lo ? hi : lo;
+    adain_row_with(src, r, T, g, bt, snake, a, mean, var_sum, dev);
+}
+
 typedef struct ew_job {
     const float *src; /* adain: the input rows (x when in place) */
+    const lt_row_stats *st; /* adain: the rows' streamed statistics, or NULL (computed here) */
     float *x;
     const float *p, *q;
     int C, T, rows_per_task;
@@ -370,9 +387,12 @@ static void adain_task(void *ctx, int task, int thread) {
     (void)thread;
     const ew_job *j = ctx;
     int c0 = task * j->rows_per_task, c1 = c0 + j->rows_per_task < j->C ? c0 + j->rows_per_task : j->C;
-    for (int c = c0; c < c1; c++)
-        adain_row(j->src + (int64_t)c * j->T, j->x + (int64_t)c * j->T, j->T, 1.0f + j->p[c], j->p[j->C + c],
-                  j->q != NULL, j->q ? j->q[c] : 0.0f);
+    for (int c = c0; c < c1; c++) {
+        const float *src = j->src + (int64_t)c * j->T;
+        float *dst = j->x + (int64_t)c * j->T, g = 1.0f + j->p[c], bt = j->p[j->C + c], a = j->q ? j->q[c] : 0.0f;
+        if (j->st) adain_row_stats(src, dst, j->T, g, bt, j->q != NULL, a, &j->st[c]);
+        else adain_row(src, dst, j->T, g, bt, j->q != NULL, a);
+    }
 }
 
 void lt_adain(float *x, int C, int T, const float *gb) { lt_adain_snake(x, C, T, gb, NULL); }
@@ -382,7 +402,12 @@ void lt_adain_snake(float *x, int C, int T, const float *gb, const float *alpha)
 }
 
 void lt_adain_snake_from(const float *x, float *y, int C, int T, const float *gb, const float *alpha) {
-    ew_job j = {.src = x, .x = y, .p = gb, .q = alpha, .C = C, .T = T};
+    lt_adain_snake_stats(x, y, C, T, gb, alpha, NULL);
+}
+
+void lt_adain_snake_stats(const float *x, float *y, int C, int T, const float *gb, const float *alpha,
+                          const lt_row_stats *st) {
+    ew_job j = {.src = x, .st = st, .x = y, .p = gb, .q = alpha, .C = C, .T = T};
     lt_parallel_for(row_tasks(C, T, &j.rows_per_task), adain_task, &j);
 }
 

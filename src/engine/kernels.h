@@ -60,6 +60,14 @@ void lt_adain(float *x, int C, int T, const float *gb);
 void lt_adain_snake(float *x, int C, int T, const float *gb, const float *alpha);
 /* The same reading x and writing y (same values as copying x to y, then lt_adain_snake(y)). */
 void lt_adain_snake_from(const float *x, float *y, int C, int T, const float *gb, const float *alpha);
+/* Statistics of each row of a [C][T] tensor, summed while a kernel stores it (lt_conv1d_q8_0_ex), so
+ * that AdaIN needs no pass of its own to measure the rows: Σx and Σx² in double, min and max. */
+typedef struct lt_row_stats { double sum, sumsq; float min, max; } lt_row_stats;
+/* lt_adain_snake_from with the rows' statistics given (st NULL: measured here, as lt_adain_snake_from).
+ * From streamed sums the variance is Σx² − (Σx)²/T: it differs from the two-pass one in the last bits,
+ * which the reduced-precision weights it serves (q8_0) cannot tell; float32 models keep two passes. */
+void lt_adain_snake_stats(const float *x, float *y, int C, int T, const float *gb, const float *alpha,
+                          const lt_row_stats *st);
 /* AdaLayerNorm on rows x[T][C]: layer norm without affine, then (1 + gamma)·x̂ + beta. */
 void lt_ada_layer_norm_rows(float *x, int T, int C, const float *gb, float eps);
 
@@ -124,6 +132,10 @@ int lt_conv1d_q8_0(const float *x, int cin, int tin, const void *w, const float 
                    int dil, float *y);
 int lt_conv1d_q8_0_add(const float *x, int cin, int tin, const void *w, const float *b, int cout, int k, int pad,
                        int dil, float *y); /* y += (see lt_conv1d_typed_add) */
+/* Either of the two (add), and on the 8-bit path also each output row's statistics as it is stored
+ * (stats [cout]; *stats_done = 1; without the 8-bit path *stats_done = 0 and stats is untouched). */
+int lt_conv1d_q8_0_ex(const float *x, int cin, int tin, const void *w, const float *b, int cout, int k, int pad,
+                      int dil, float *y, int add, lt_row_stats *stats, int *stats_done);
 /* 1 when lt_conv1d_q8_0 takes the 8-bit integer path on this CPU (after LITETTS_CPU_DISABLE), else 0. */
 int lt_conv1d_q8_0_int8(void);
 

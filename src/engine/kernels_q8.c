@@ -36,6 +36,7 @@
  *
  * Without AVX-512 VNNI (or with LITETTS_CPU_DISABLE=avx512_vnni) the call
  * dequantises the weights for this call only and runs lt_conv1d (f32). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,7 +63,8 @@
  *   nc   [nb][COB] int32: −128·Σ_{i∈b} q (removes the +128 of the columns)
  *   ds   [nb][COB] f32 weight block scales */
 TGT static void q8_block(const uint8_t *xq, const float *sq, const int32_t *wp, const int32_t *nc, const float *ds,
-                         int nb, const float *bias, int nco, float *y, int64_t ldy, int ncols, int add) {
+                         int nb, const float *bias, int nco, float *y, int64_t ldy, int ncols, int add,
+                         __m512 (*vs)[4]) {
     __m512 af[COB][TV];
     _Pragma("GCC unroll 8") for (int r = 0; r < COB; r++) _Pragma("GCC unroll 4") for (int v = 0; v < TV; v++)
         af[r][v] = _mm512_setzero_ps();
@@ -94,14 +96,31 @@ TGT static void q8_block(const uint8_t *xq, const float *sq, const int32_t *wp, 
         float tmp[COLS];
         for (int v = 0; v < TV; v++) {
             __m512 o = _mm512_add_ps(af[r][v], bv);
-            if (ncols == COLS) _mm512_storeu_ps(yr + 16 * v, add ? _mm512_add_ps(o, _mm512_loadu_ps(yr + 16 * v)) : o);
-            else _mm512_storeu_ps(tmp + 16 * v, o);
+            if (ncols == COLS) {
+                if (add) o = _mm512_add_ps(o, _mm512_loadu_ps(yr + 16 * v));
+                _mm512_storeu_ps(yr + 16 * v, o);
+                if (vs) { /* the row's statistics, lane by lane (kernels.h lt_row_stats) */
+                    vs[r][0] = _mm512_add_ps(vs[r][0], o);
+                    vs[r][1] = _mm512_fmadd_ps(o, o, vs[r][1]);
+                    vs[r][2] = _mm512_min_ps(vs[r][2], o);
+                    vs[r][3] = _mm512_max_ps(vs[r][3], o);
+                }
+            } else {
+                _mm512_storeu_ps(tmp + 16 * v, o);
+            }
         }
         if (ncols != COLS) {
-            if (add)
-                for (int j = 0; j < ncols; j++) yr[j] = tmp[j] + yr[j];
-            else
-                for (int j = 0; j < ncols; j++) yr[j] = tmp[j];
+            for (int j = 0; j < ncols; j++) {
+                float o = add ? tmp[j] + yr[j] : tmp[j];
+                yr[j] = o;
+                if (vs) { /* lane 0 takes the tail */
+                    __m512 ov = _mm512_maskz_mov_ps(1, _mm512_set1_ps(o));
+                    vs[r][0] = _mm512_add_ps(vs[r][0], ov);
+                    vs[r][1] = _mm512_fmadd_ps(ov, ov, vs[r][1]);
+                    vs[r][2] = _mm512_mask_min_ps(vs[r][2], 1, vs[r][2], ov);
+                    vs[r][3] = _mm512_mask_max_ps(vs[r][3], 1, vs[r][3], ov);
+                }
+            }
         }
     }
 }
@@ -183,6 +202,7 @@ typedef struct q8_job {
     size_t scratch_bytes;
     int cin, tin, cout, k, pad, dil, tout, nb;
     int add; /* y += the convolution */
+    lt_row_stats *part; /* [n_chunks][cout] statistics of what each chunk stored, or NULL */
     int n_cb;
     lt_conv_tiling plan;
     int64_t ldx;
@@ -210,6 +230,34 @@ static void q8_pack_task(void *ctx, int cb, int thread) {
             ds[b * COB + r] = lt_f16_to_f32((uint16_t)(o[0] | (o[1] << 8)));
             nc[b * COB + r] = -128 * sum;
         }
+    }
+}
+
+/* One co-block over the chunk's column tiles (nt columns from y); ps [nco]: the rows' statistics of
+ * what was stored (lanes summed in float along the chunk, then in double), or NULL. */
+TGT static void q8_sweep(const uint8_t *xq, const float *sq, int64_t tile, const int32_t *wp, const int32_t *nc,
+                         const float *ds, int nb, const float *bias, int nco, float *y, int64_t ldy, int nt, int add,
+                         lt_row_stats *ps) {
+    __m512 vs[COB][4];
+    for (int r = 0; r < COB; r++) {
+        vs[r][0] = vs[r][1] = _mm512_setzero_ps();
+        vs[r][2] = _mm512_set1_ps(INFINITY);
+        vs[r][3] = _mm512_set1_ps(-INFINITY);
+    }
+    for (int j0 = 0; j0 < nt; j0 += COLS)
+        q8_block(xq + j0 / COLS * tile, sq + j0 / COLS * (tile / QB), wp, nc, ds, nb, bias, nco, y + j0, ldy,
+                 nt - j0 < COLS ? nt - j0 : COLS, add, ps ? vs : NULL);
+    if (!ps) return;
+    for (int r = 0; r < nco; r++) {
+        float s[16], q[16];
+        _mm512_storeu_ps(s, vs[r][0]);
+        _mm512_storeu_ps(q, vs[r][1]);
+        double sum = 0, sumsq = 0;
+        for (int l = 0; l < 16; l++) sum += s[l], sumsq += q[l];
+        ps[r].sum = sum;
+        ps[r].sumsq = sumsq;
+        ps[r].min = _mm512_reduce_min_ps(vs[r][2]);
+        ps[r].max = _mm512_reduce_max_ps(vs[r][3]);
     }
 }
 
@@ -246,9 +294,8 @@ static void q8_task(void *ctx, int t, int thread) {
         const int32_t *nc = j->nc + (int64_t)cb * j->nb * COB;
         const float *ds = j->ds + (int64_t)cb * j->nb * COB;
         float *y = j->y + (int64_t)co0 * j->tout + t0;
-        for (int j0 = 0; j0 < nt; j0 += COLS)
-            q8_block(xq + j0 / COLS * tile, sq + j0 / COLS * (tile / QB), wp, nc, ds, j->nb,
-                     j->b ? j->b + co0 : NULL, nco, y + j0, j->tout, nt - j0 < COLS ? nt - j0 : COLS, j->add);
+        lt_row_stats *ps = j->part ? j->part + (int64_t)(t / j->plan.n_groups) * j->cout + co0 : NULL;
+        q8_sweep(xq, sq, tile, wp, nc, ds, j->nb, j->b ? j->b + co0 : NULL, nco, y, j->tout, nt, j->add, ps);
     }
 }
 #endif
@@ -258,8 +305,10 @@ static int q8_fallback(const float *x, int cin, int tin, const void *w, const fl
     return (add ? lt_conv1d_typed_add : lt_conv1d_typed)(x, cin, tin, w, LT_Q8_0, b, cout, k, 1, pad, dil, y);
 }
 
+/* stats: [cout] filled from the stored values, *stats_done = 1 (the 8-bit path only; elsewhere 0). */
 static int q8_conv(const float *x, int cin, int tin, const void *w, const float *b, int cout, int k, int pad,
-                   int dil, float *y, int add) {
+                   int dil, float *y, int add, lt_row_stats *stats, int *stats_done) {
+    if (stats_done) *stats_done = 0;
     int tout = lt_conv1d_out_len(tin, k, 1, pad, dil);
     if (tout <= 0) return 0;
     if (((int64_t)cin * k) % QB != 0) return -1;
@@ -284,21 +333,49 @@ static int q8_conv(const float *x, int cin, int tin, const void *w, const float 
     j.nc = j.wp + ncop * j.nb * 8;
     j.ds = (float *)(j.nc + ncop * j.nb);
     j.scratch = mem + head;
+    if (stats) { /* per chunk, then summed over the chunks in order: the same on any thread count */
+        j.part = malloc(sizeof(lt_row_stats) * (size_t)j.plan.n_chunks * (size_t)cout);
+        if (!j.part) {
+            free(mem);
+            return -1;
+        }
+    }
     lt_parallel_for(j.n_cb, q8_pack_task, &j);
     lt_parallel_for(j.plan.n_chunks * j.plan.n_groups, q8_task, &j);
+    if (stats) {
+        for (int co = 0; co < cout; co++) {
+            lt_row_stats a = j.part[co];
+            for (int c = 1; c < j.plan.n_chunks; c++) {
+                const lt_row_stats *p = &j.part[(int64_t)c * cout + co];
+                a.sum += p->sum;
+                a.sumsq += p->sumsq;
+                a.min = p->min < a.min ? p->min : a.min;
+                a.max = p->max > a.max ? p->max : a.max;
+            }
+            stats[co] = a;
+        }
+        free(j.part);
+        *stats_done = 1;
+    }
     free(mem);
     return 0;
 #else
+    (void)stats;
     return -1;
 #endif
 }
 
 int lt_conv1d_q8_0(const float *x, int cin, int tin, const void *w, const float *b, int cout, int k, int pad,
                    int dil, float *y) {
-    return q8_conv(x, cin, tin, w, b, cout, k, pad, dil, y, 0);
+    return q8_conv(x, cin, tin, w, b, cout, k, pad, dil, y, 0, NULL, NULL);
 }
 
 int lt_conv1d_q8_0_add(const float *x, int cin, int tin, const void *w, const float *b, int cout, int k, int pad,
                        int dil, float *y) {
-    return q8_conv(x, cin, tin, w, b, cout, k, pad, dil, y, 1);
+    return q8_conv(x, cin, tin, w, b, cout, k, pad, dil, y, 1, NULL, NULL);
+}
+
+int lt_conv1d_q8_0_ex(const float *x, int cin, int tin, const void *w, const float *b, int cout, int k, int pad,
+                      int dil, float *y, int add, lt_row_stats *stats, int *stats_done) {
+    return q8_conv(x, cin, tin, w, b, cout, k, pad, dil, y, add, stats, stats_done);
 }

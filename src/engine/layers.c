@@ -64,7 +64,9 @@ int lt_linear_apply(const lt_linear *l, const float *x, int T, float *y) {
     return rc;
 }
 
-static int conv_apply(const lt_conv *c, const float *x, int tin, int stride, int pad, int dil, float *y, int add) {
+static int conv_apply(const lt_conv *c, const float *x, int tin, int stride, int pad, int dil, float *y, int add,
+                      lt_row_stats *stats, int *stats_done) {
+    if (stats_done) *stats_done = 0;
     /* wide kernels, long inputs: through the FFT (kernels_conv_fft.c), unless the 8-bit integer
      * kernel runs (as fast on this CPU, and without the transform) */
     int int8 = c->w.dtype == LT_Q8_0 && lt_conv1d_q8_0_int8();
@@ -79,17 +81,22 @@ static int conv_apply(const lt_conv *c, const float *x, int tin, int stride, int
     }
     /* Q8_0 weights, stride 1: the 8-bit kernel reads the blocks as stored (kernels_q8.c) */
     if (c->w.dtype == LT_Q8_0 && stride == 1 && ((int64_t)c->in * c->k) % LT_Q8_0_BLOCK == 0)
-        return (add ? lt_conv1d_q8_0_add : lt_conv1d_q8_0)(x, c->in, tin, c->w.p, c->b, c->out, c->k, pad, dil, y);
+        return lt_conv1d_q8_0_ex(x, c->in, tin, c->w.p, c->b, c->out, c->k, pad, dil, y, add, stats, stats_done);
     return (add ? lt_conv1d_typed_add : lt_conv1d_typed)(x, c->in, tin, c->w.p, c->w.dtype, c->b, c->out, c->k,
                                                          stride, pad, dil, y);
 }
 
 int lt_conv_apply(const lt_conv *c, const float *x, int tin, int stride, int pad, int dil, float *y) {
-    return conv_apply(c, x, tin, stride, pad, dil, y, 0);
+    return conv_apply(c, x, tin, stride, pad, dil, y, 0, NULL, NULL);
 }
 
 int lt_conv_apply_add(const lt_conv *c, const float *x, int tin, int stride, int pad, int dil, float *y) {
-    return conv_apply(c, x, tin, stride, pad, dil, y, 1);
+    return conv_apply(c, x, tin, stride, pad, dil, y, 1, NULL, NULL);
+}
+
+int lt_conv_apply_ex(const lt_conv *c, const float *x, int tin, int stride, int pad, int dil, float *y, int add,
+                     lt_row_stats *stats, int *stats_done) {
+    return conv_apply(c, x, tin, stride, pad, dil, y, add, stats, stats_done);
 }
 
 int lt_conv_t_apply(const lt_conv_t *c, const float *x, int tin, int stride, int pad, float *y, int tout) {

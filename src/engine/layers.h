@@ -5,6 +5,7 @@
 #ifndef LT_ENGINE_LAYERS_H
 #define LT_ENGINE_LAYERS_H
 
+#include "engine/kernels.h"
 #include "engine/kokoro.h"
 
 /* Float32 view of n weights: w.p itself for f32, else a malloc'd copy in
@@ -28,6 +29,10 @@ void lt_linear_f32_close(lt_linear_f32 *v);
 int lt_conv_apply(const lt_conv *c, const float *x, int tin, int stride, int pad, int dil, float *y);
 /* y += the same convolution, bit for bit (conv + bias) + y: the residual add folded into the kernels' stores */
 int lt_conv_apply_add(const lt_conv *c, const float *x, int tin, int stride, int pad, int dil, float *y);
+/* Either (add), and where the kernel can (Q8_0 weights on the 8-bit path) the output rows' statistics
+ * as they are stored: stats [out], *stats_done 1; otherwise *stats_done 0 (stats untouched). */
+int lt_conv_apply_ex(const lt_conv *c, const float *x, int tin, int stride, int pad, int dil, float *y, int add,
+                     lt_row_stats *stats, int *stats_done);
 /* channel-major ConvTranspose1d (groups 1): x [in][tin] → y [out][tout] */
 int lt_conv_t_apply(const lt_conv_t *c, const float *x, int tin, int stride, int pad, float *y, int tout);
 /* depthwise ConvTranspose1d (groups = channels) */
