@@ -658,13 +658,38 @@ static void test_dates_other_languages(void **state) {
     free(out);
 }
 
+/* written ordinals outside English, in the indicator's gender (normalize_ordinals_local.c) */
+static const norm_case ordinals_es[] = {
+    {"el 1\xC2\xBA puesto, la 2\xC2\xAA vez, el 3.\xC2\xBA", "el primero puesto, la segunda vez, el tercero"},
+    {"el 1er d\xC3\xAD" "a, el 3er a\xC3\xB1o, 2do, 1ra, 4ta, 10mo", "el primer d\xC3\xAD" "a, el tercer a\xC3\xB1o, segundo, primera, cuarta, d\xC3\xA9" "cimo"},
+    {"15\xC2\xBA y 2to, 5do, 1\xC2\xBA" "C", "15 y 2to, 5do, 1\xC2\xBA" "C"}, /* beyond 10: the digits; no such forms */
+};
+static const norm_case ordinals_fr[] = {
+    {"le 1er jour, la 1re fois, la 1\xC3\xA8re, le 2e, le 2\xC3\xA8me, le 2nd", "le premier jour, la premi\xC3\xA8re fois, la premi\xC3\xA8re, le deuxi\xC3\xA8me, le deuxi\xC3\xA8me, le deuxi\xC3\xA8me"},
+    {"le 5e \xC3\xA9tage, le 20e, le 21e, 3er, 1e", "le cinqui\xC3\xA8me \xC3\xA9tage, le vingti\xC3\xA8me, le 21e, 3er, 1e"},
+};
+static const norm_case ordinals_it[] = {
+    {"il 3\xC2\xBA posto, la 2\xC2\xAA volta", "il terzo posto, la seconda volta"},
+};
+static const norm_case ordinals_pt[] = {
+    {"o 1\xC2\xBA lugar, a 7\xC2\xAA vez", "o primeiro lugar, a s\xC3\xA9tima vez"},
+};
+static const norm_case ordinals_hi[] = {
+    {"1\xC2\xBA", "1\xC2\xBA"}, /* not a Hindi notation: untouched */
+};
+
+static void test_ordinals_other_languages(void **state) {
+    (void)state;
+    RUN_LANG_TABLES(ordinals);
+}
+
 /* units outside English: the symbol as the language's word, plural agreed (normalize_units_local.c) */
 static const norm_case units_es[] = {
     {"Hace 20\xC2\xB0" "C y 5 km.", "Hace 20 grados Celsius y 5 kil\xC3\xB3metros."},
     {"1 kg, 2,5 l, 0,5 l", "1 kilogramo, 2,5 litros, 0,5 litros"},
     {"100 km/h, 10 ms, 3 500 m", "100 kil\xC3\xB3metros por hora, 10 milisegundos, 3500 metros"},
     {"2,4 GHz y 45\xC2\xB0", "2,4 gigahercios y 45 grados"},
-    {"el 1\xC2\xBA puesto, 50 % y 15:30", "el 1\xC2\xBA puesto, 50 % y 15:30"}, /* left to espeak-ng */
+    {"el 1\xC2\xBA" "C, 50 % y 15:30", "el 1\xC2\xBA" "C, 50 % y 15:30"}, /* the ordinal sign is no degree sign */
     {"5 kms y 3 mx", "5 kms y 3 mx"},                                              /* not symbols */
 };
 static const norm_case units_fr[] = {
@@ -847,6 +872,7 @@ int main(void) {
         cmocka_unit_test(test_custom_pronunciation), cmocka_unit_test(test_long_input),
         cmocka_unit_test(test_money_other_languages), cmocka_unit_test(test_units_other_languages),
         cmocka_unit_test(test_dates_other_languages),
+        cmocka_unit_test(test_ordinals_other_languages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

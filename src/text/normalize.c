@@ -202,6 +202,7 @@ static size_t try_rules(lt_nctx *c, size_t i) {
         if ((g & LT_NORM_ACRONYMS) && (j = lt_rule_acronyms(c, i)) > i) return j;
     } else {
         if ((g & LT_NORM_DATES_TIMES) && (j = lt_rule_dates_local(c, i)) > i) return j;
+        if ((g & LT_NORM_NUMBERS) && (j = lt_rule_ordinals_local(c, i)) > i) return j;
         if ((g & LT_NORM_MONEY) && (j = lt_rule_money_local(c, i)) > i) return j;
         if ((g & LT_NORM_UNITS) && (j = lt_rule_units_local(c, i)) > i) return j;
     }

@@ -3,19 +3,19 @@
  * hundred dollars", "Dr. Smith" becomes "Doctor Smith", Markdown and emoji go.
  *
  * The rules live in one file per group (normalize_numbers.c, _money.c,
- * _money_local.c, _dates.c, _dates_local.c, _units.c, _units_local.c, _web.c,
- * _words.c, _symbols.c, _markup.c); this header is the public face: options,
- * the plain call and the call with an offset map.
+ * _money_local.c, _dates.c, _dates_local.c, _units.c, _units_local.c,
+ * _ordinals_local.c, _web.c, _words.c, _symbols.c, _markup.c); this header is
+ * the public face: options, the plain call and the call with an offset map.
  *
  * Languages: 'a' (US English) and 'b' (UK English: "and" in numbers, day-first
  * dates, metre/litre) get every group. The other Kokoro codes (e, f, h, i, p,
  * j, z) get Markdown/emoji stripping, quotes and whitespace clean-up and "&"
  * in their language; e f i p h also get amounts of money and units (the
  * currency or unit written as a word of the language after the number) and
- * numeric dates (the month by name). Their
- * digits are left as digits, because espeak-ng reads numbers natively in each
- * of those languages (with the right decimal and thousands conventions), which
- * beats a half-done speller here. */
+ * numeric dates (the month by name), and e f i p written ordinals ("2ª",
+ * "2e"). Their digits are left as digits, because espeak-ng reads numbers
+ * natively in each of those languages (with the right decimal and thousands
+ * conventions), which beats a half-done speller here. */
 #ifndef LT_TEXT_NORMALIZE_H
 #define LT_TEXT_NORMALIZE_H
 

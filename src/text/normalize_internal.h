@@ -127,6 +127,7 @@ size_t lt_rule_money(lt_nctx *c, size_t i);
 size_t lt_rule_money_local(lt_nctx *c, size_t i); /* e f i p h: normalize_money_local.c */
 size_t lt_rule_units_local(lt_nctx *c, size_t i);  /* e f i p h: normalize_units_local.c */
 size_t lt_rule_dates_local(lt_nctx *c, size_t i);  /* e f i p h: normalize_dates_local.c */
+size_t lt_rule_ordinals_local(lt_nctx *c, size_t i); /* e f i p: normalize_ordinals_local.c */
 
 /* A number as written in the languages above (normalize_money_local.c): a run of digits, groups of
  * three after '.', ',', an apostrophe or a space (when the first run has at most three digits), then
