@@ -12,7 +12,7 @@
  *     weights to float precision.
  *   - Accuracy: against the conv of the dequantised weights with unquantised
  *     activations, SNR ≥ 34 dB on inputs whose channels differ 16× in scale.
- *   - lt_conv1d_q8_0_add gives bit for bit (conv + bias) + y; lt_conv1d_q8_0_ex's row statistics
+ *   - lt_conv1d_q8_0_ex with add gives bit for bit (conv + bias) + y; its row statistics
  *     match the stored rows' (min / max exactly, sums to float rounding).
  *   - main() runs the cases again in child processes with
  *     LITETTS_CPU_DISABLE=avx512_vnni (the fallback) and LITETTS_THREADS=1. */
@@ -140,7 +140,8 @@ static void test_q8_matches_reference(void **state) {
         float *r = malloc(sizeof(float) * ny), *y2 = malloc(sizeof(float) * ny);
         for (size_t i = 0; i < ny; i++) r[i] = frand();
         memcpy(y2, r, sizeof(float) * ny);
-        assert_int_equal(lt_conv1d_q8_0_add(c.x, s->cin, s->tin, c.wq, c.b, s->cout, s->k, s->pad, s->dil, y2), 0);
+        assert_int_equal(lt_conv1d_q8_0_ex(c.x, s->cin, s->tin, c.wq, c.b, s->cout, s->k, s->pad, s->dil, y2, 1, NULL,
+                                           NULL), 0);
         for (size_t i = 0; i < ny; i++) r[i] = y[i] + r[i];
         assert_memory_equal(y2, r, sizeof(float) * ny);
         free(r), free(y2);

@@ -130,10 +130,9 @@ void lt_conv_fft_set_mode(lt_conv_fft_mode m);
  * (the blocks widened while packing). tout = tin + 2·pad − dil·(k−1); b may be NULL. */
 int lt_conv1d_q8_0(const float *x, int cin, int tin, const void *w, const float *b, int cout, int k, int pad,
                    int dil, float *y);
-int lt_conv1d_q8_0_add(const float *x, int cin, int tin, const void *w, const float *b, int cout, int k, int pad,
-                       int dil, float *y); /* y += (see lt_conv1d_typed_add) */
-/* Either of the two (add), and on the 8-bit path also each output row's statistics as it is stored
- * (stats [cout]; *stats_done = 1; without the 8-bit path *stats_done = 0 and stats is untouched). */
+/* The same, or with add y += it (see lt_conv1d_typed_add); on the 8-bit path also each output row's
+ * statistics as it is stored (stats [cout] unless NULL; *stats_done = 1; without the 8-bit path
+ * *stats_done = 0 and stats is untouched). */
 int lt_conv1d_q8_0_ex(const float *x, int cin, int tin, const void *w, const float *b, int cout, int k, int pad,
                       int dil, float *y, int add, lt_row_stats *stats, int *stats_done);
 /* 1 when lt_conv1d_q8_0 takes the 8-bit integer path on this CPU (after LITETTS_CPU_DISABLE), else 0. */

@@ -355,7 +355,7 @@ static int q8_conv(const float *x, int cin, int tin, const void *w, const float 
             stats[co] = a;
         }
         free(j.part);
-        *stats_done = 1;
+        if (stats_done) *stats_done = 1;
     }
     free(mem);
     return 0;
@@ -368,11 +368,6 @@ static int q8_conv(const float *x, int cin, int tin, const void *w, const float 
 int lt_conv1d_q8_0(const float *x, int cin, int tin, const void *w, const float *b, int cout, int k, int pad,
                    int dil, float *y) {
     return q8_conv(x, cin, tin, w, b, cout, k, pad, dil, y, 0, NULL, NULL);
-}
-
-int lt_conv1d_q8_0_add(const float *x, int cin, int tin, const void *w, const float *b, int cout, int k, int pad,
-                       int dil, float *y) {
-    return q8_conv(x, cin, tin, w, b, cout, k, pad, dil, y, 1, NULL, NULL);
 }
 
 int lt_conv1d_q8_0_ex(const float *x, int cin, int tin, const void *w, const float *b, int cout, int k, int pad,

@@ -90,10 +90,6 @@ int lt_conv_apply(const lt_conv *c, const float *x, int tin, int stride, int pad
     return conv_apply(c, x, tin, stride, pad, dil, y, 0, NULL, NULL);
 }
 
-int lt_conv_apply_add(const lt_conv *c, const float *x, int tin, int stride, int pad, int dil, float *y) {
-    return conv_apply(c, x, tin, stride, pad, dil, y, 1, NULL, NULL);
-}
-
 int lt_conv_apply_ex(const lt_conv *c, const float *x, int tin, int stride, int pad, int dil, float *y, int add,
                      lt_row_stats *stats, int *stats_done) {
     return conv_apply(c, x, tin, stride, pad, dil, y, add, stats, stats_done);

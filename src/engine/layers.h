@@ -27,10 +27,9 @@ int lt_linear_f32_apply(const lt_linear_f32 *v, const float *x, int T, float *y)
 void lt_linear_f32_close(lt_linear_f32 *v);
 /* channel-major Conv1d: x [in][tin] → y [out][tout] */
 int lt_conv_apply(const lt_conv *c, const float *x, int tin, int stride, int pad, int dil, float *y);
-/* y += the same convolution, bit for bit (conv + bias) + y: the residual add folded into the kernels' stores */
-int lt_conv_apply_add(const lt_conv *c, const float *x, int tin, int stride, int pad, int dil, float *y);
-/* Either (add), and where the kernel can (Q8_0 weights on the 8-bit path) the output rows' statistics
- * as they are stored: stats [out], *stats_done 1; otherwise *stats_done 0 (stats untouched). */
+/* The same, or with add y += it, bit for bit (conv + bias) + y: the residual add folded into the
+ * kernels' stores. Where the kernel can (Q8_0 weights on the 8-bit path) also the output rows'
+ * statistics as they are stored: stats [out] (may be NULL), *stats_done 1; otherwise *stats_done 0. */
 int lt_conv_apply_ex(const lt_conv *c, const float *x, int tin, int stride, int pad, int dil, float *y, int add,
                      lt_row_stats *stats, int *stats_done);
 /* channel-major ConvTranspose1d (groups 1): x [in][tin] → y [out][tout] */
