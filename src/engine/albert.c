@@ -9,22 +9,55 @@
  * The shared layer's six matrices are held in float32 for the whole loop
  * (reduced weights widened once, not once per repeat). */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine/kernels.h"
 #include "engine/layers.h"
 #include "engine/kokoro_internal.h"
+#include "engine/threadpool.h"
+
+/* One attention head per task (the heads are independent; each thread has its
+ * own scores [T][T] and v_hᵀ [dh][T] in `scratch`):
+ *   scores = q_h · k_hᵀ / √dh, softmax over the last axis in PyTorch's order;
+ *   ctx[:, h·dh … +dh] = scores · v_h. */
+typedef struct attn_job {
+    const float *q, *k, *v;
+    float *ctx, *scratch;
+    int T, H, dh;
+    float scale;
+    atomic_int failed;
+} attn_job;
+
+static void attn_head(void *arg, int hd, int thread) {
+    attn_job *j = arg;
+    int T = j->T, H = j->H, dh = j->dh;
+    float *scores = j->scratch + (size_t)thread * ((size_t)T * T + (size_t)dh * T), *vt = scores + (size_t)T * T;
+    if (lt_matmul_abt(j->q + hd * dh, H, j->k + hd * dh, H, T, T, dh, NULL, scores, T)) {
+        atomic_store(&j->failed, 1);
+        return;
+    }
+    for (int i = 0; i < T; i++) {
+        float *r = scores + (int64_t)i * T;
+        for (int c = 0; c < T; c++) r[c] /= j->scale;
+        lt_pt_softmax_row(r, T);
+    }
+    for (int c = 0; c < T; c++)
+        for (int e = 0; e < dh; e++) vt[(int64_t)e * T + c] = j->v[(int64_t)c * H + hd * dh + e];
+    if (lt_matmul_abt(scores, T, vt, T, T, dh, T, NULL, j->ctx + hd * dh, H)) atomic_store(&j->failed, 1);
+}
 
 int lt_albert_forward(const lt_kokoro *m, const int64_t *ids, int T, float *h) {
     const lt_kokoro_config *c = &m->cfg;
     int E = m->bert_embed, H = c->bert_hidden, FF = c->bert_intermediate, NH = c->bert_heads, dh = H / NH;
-    size_t need = (size_t)T * E + 5 * (size_t)T * H + (size_t)T * FF + (size_t)T * T;
+    size_t per_thread = (size_t)T * T + (size_t)dh * T; /* one head's scores and v_hᵀ */
+    size_t need = (size_t)T * E + 5 * (size_t)T * H + (size_t)T * FF + per_thread * (size_t)lt_pool_threads();
     float *buf = malloc(sizeof(float) * need);
     if (!buf) return -1;
     int rc = 0;
     float *x = buf, *q = x + (size_t)T * E, *k = q + (size_t)T * H, *v = k + (size_t)T * H;
-    float *ctx = v + (size_t)T * H, *a = ctx + (size_t)T * H, *f = a + (size_t)T * H, *scores = f + (size_t)T * FF;
+    float *ctx = v + (size_t)T * H, *a = ctx + (size_t)T * H, *f = a + (size_t)T * H, *scratch = f + (size_t)T * FF;
 
     for (int t = 0; t < T; t++) {
         const float *we = m->word_emb + ids[t] * E, *pe = m->pos_emb + (int64_t)t * E, *te = m->type_emb;
@@ -43,19 +76,10 @@ int lt_albert_forward(const lt_kokoro *m, const int64_t *ids, int T, float *h) {
         rc |= lt_linear_f32_apply(&L[LQ], h, T, q);
         rc |= lt_linear_f32_apply(&L[LK], h, T, k);
         rc |= lt_linear_f32_apply(&L[LV], h, T, v);
-        for (int hd = 0; hd < NH; hd++) {
-            /* scores [T][T] = q_h · k_hᵀ / √dh, softmax over the last axis in PyTorch's order */
-            if (lt_matmul_abt(q + hd * dh, H, k + hd * dh, H, T, T, dh, NULL, scores, T)) { rc = -1; break; }
-            for (int i = 0; i < T; i++) {
-                float *r = scores + (int64_t)i * T;
-                for (int j = 0; j < T; j++) r[j] /= scale;
-                lt_pt_softmax_row(r, T);
-            }
-            /* ctx_h = P · v_h, via v_hᵀ [dh][T] (a is used as scratch: it is rewritten below) */
-            for (int j = 0; j < T; j++)
-                for (int e = 0; e < dh; e++) a[(int64_t)e * T + j] = v[(int64_t)j * H + hd * dh + e];
-            if (lt_matmul_abt(scores, T, a, T, T, dh, T, NULL, ctx + hd * dh, H)) { rc = -1; break; }
-        }
+        attn_job aj = {.q = q, .k = k, .v = v, .ctx = ctx, .scratch = scratch, .T = T, .H = H, .dh = dh,
+                       .scale = scale};
+        lt_parallel_for(NH, attn_head, &aj);
+        if (aj.failed) rc = -1;
         if (rc) break;
         rc |= lt_linear_f32_apply(&L[LO], ctx, T, a);
         for (int64_t i = 0; i < (int64_t)T * H; i++) a[i] += h[i];

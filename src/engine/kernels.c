@@ -33,10 +33,11 @@ static void lin_task(void *ctx, int task, int thread) {
 
 /* Tasks of `per` output rows (multiples of 16), split only when the GEMM has work for it. */
 static int gemm_tasks(int rows, int64_t work, int *per) {
-    int64_t p;
-    int n = lt_pool_split(rows, work < (1 << 20) ? INT64_MAX : 0, 16, &p);
-    *per = (int)p;
-    return n;
+    int threads = lt_pool_threads();
+    int n = work < (1 << 20) ? 1 : threads;
+    int p = ((rows + n - 1) / n + 15) / 16 * 16;
+    *per = p > 0 ? p : 16;
+    return (rows + *per - 1) / *per;
 }
 
 void lt_linear_sgemm(const float *x, int T, int in, const float *w, const float *b, int out, float *y) {
