@@ -30,6 +30,14 @@ add_test(NAME cli_bench_smoke
           --repeat 2 --json)
 set_tests_properties(cli_bench_smoke PROPERTIES
   PASS_REGULAR_EXPRESSION "\"gflops_effective\":[0-9.]+,\"sgemm_gflops\":[0-9.]+,\"run_wall_s\":\\[[0-9.]+,[0-9.]+\\],\"sgemm_bursts_gflops\":\\[[0-9.]+,[0-9.]+,[0-9.]+\\].*\"weights\":\"q8_0\".*\"gflops_effective\"")
+# thread scaling paired in time: the second thread count's row carries the model's speed-up and the
+# machine's (FMA loop), both measured; the first count's row has neither
+add_test(NAME cli_bench_scaling
+  COMMAND $<TARGET_FILE:litetts> bench --model ${LT_TINY}/kokoro-tiny.pth --voice ${LT_TINY}/voice.pt
+          --case ${LT_TINY}/case1 --utterance ${LT_SHARED}/kokoro-golden/bench-utterance.json --quick --threads 1,2
+          --types q8 --repeat 1 --no-quality --json)
+set_tests_properties(cli_bench_scaling PROPERTIES
+  PASS_REGULAR_EXPRESSION "\"threads\":1,[^\n]*\"sgemm_gflops\":[0-9.]+,\"run_wall_s\"[^\n]*[\n]{\"weights\":\"q8_0\",\"threads\":2,[^\n]*\"speedup_paired\":[0-9.]+,\"machine_speedup_paired\":[0-9.]+,")
 lt_cli_error(bench_repeat "--repeat must be an integer from 1 to 20" $<TARGET_FILE:litetts> bench --repeat 0)
 
 # text end to end: normalised, phonemised, chunked, spoken; word times point back at the input

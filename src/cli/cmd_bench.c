@@ -23,13 +23,21 @@
  *      compare with it (SNR on the injected case, log-mel distance on the
  *      utterance);
  *   3. the parent collects each row through a pipe and its peak RSS through
- *      wait4, prints a table (or JSON lines), and deletes the temporary files.
+ *      wait4;
+ *   4. with two or more thread counts, one more child per type and later
+ *      count alternates runs of the utterance with the first count and the
+ *      later one in one process (speedup_paired: each run against the mean
+ *      of the runs on either side), and after each pair times a register-only
+ *      FMA loop on as many threads (machine_speedup_paired: the machine's
+ *      own ceiling in that stretch of time);
+ *   5. the parent prints a table (or JSON lines) and deletes the temporary files.
  * Progress goes to stderr. */
 #include <cblas.h>
 #include <errno.h>
 #include <jansson.h>
 #include <malloc.h>
 #include <math.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -55,12 +63,14 @@
 #include "engine/npy.h"
 #include "engine/quant.h"
 #include "engine/recipe_weights.h"
+#include "engine/threadpool.h"
 #include "engine/weight_norm.h"
 #include "engine/weights_file.h"
 #include "voice/voice_pack.h"
 
 #define MAX_TYPES 4
-#define MAX_THREADS 8
+#define MAX_THREADS 8        /* thread counts in --threads */
+#define MAX_THREAD_COUNT 1024 /* the largest count */
 #define MAX_ROWS (MAX_TYPES * MAX_THREADS + 1)
 #define MAX_REPEAT 20
 #define PATH_CAP 4096
@@ -92,6 +102,10 @@ static void usage(FILE *f) {
             "  --repeat N        runs of the utterance per row, 1..20 (default 3): wall_s is their\n"
             "                    median; sgemm is measured before each run and after the last\n"
             "  --json            one JSON object per row on stdout\n"
+            "\n"
+            "With two or more thread counts, each type's speed-up over the first count is also\n"
+            "measured from runs that alternate between the two counts in one process, beside the\n"
+            "machine's own speed-up on a register-only FMA loop (a shared VM's ceiling moves).\n"
             "\n"
             "<shared> is $LT_SHARED when set, else ../shared. Columns: see bench/README.md.\n");
 }
@@ -277,6 +291,10 @@ typedef struct row {
     char quality_note[256];
     /* filled in by the parent */
     double peak_rss_mb, weights_file_mb;
+    /* step 4, on the rows of the second and later thread counts: the speed-up over the first
+     * count from alternating runs in one process, and the machine's own (register-only FMA
+     * loop) in the same stretch of time; NAN when not measured */
+    double speedup_paired, machine_speedup_paired;
 } row;
 
 typedef struct bench_opts {
@@ -740,6 +758,154 @@ static void child_row(const bench_opts *o, void *arg, void *result) {
     run_row(o, j->type_index, j->threads, j->write_reference, result);
 }
 
+/* ---- step 4: thread scaling, runs paired in time ----------------------- */
+
+/* The machine's own thread scaling: a loop of independent FMA chains that
+ * never touches memory, run for the same count of iterations by 1 thread and
+ * by `threads` threads at once. On a shared VM this ceiling moves by tens of
+ * percent within seconds (seen: 1.4x to 2.25x for two vCPUs), so it is
+ * measured beside the model's own runs. */
+#define FMA_CHAINS 12
+
+typedef struct fma_arg { long iters; double sink; } fma_arg;
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+__attribute__((target("avx512f"))) static double fma_loop_avx512(long iters) {
+    __m512 x[FMA_CHAINS], m = _mm512_set1_ps(0.9999999f), c = _mm512_set1_ps(1e-7f);
+    for (int i = 0; i < FMA_CHAINS; i++) x[i] = _mm512_set1_ps(1.0f + (float)i * 1e-3f);
+    for (long it = 0; it < iters; it++)
+        for (int i = 0; i < FMA_CHAINS; i++) x[i] = _mm512_fmadd_ps(x[i], m, c);
+    double s = 0;
+    for (int i = 0; i < FMA_CHAINS; i++) s += _mm512_reduce_add_ps(x[i]);
+    return s;
+}
+__attribute__((target("avx2,fma"))) static double fma_loop_avx2(long iters) {
+    __m256 x[FMA_CHAINS], m = _mm256_set1_ps(0.9999999f), c = _mm256_set1_ps(1e-7f);
+    for (int i = 0; i < FMA_CHAINS; i++) x[i] = _mm256_set1_ps(1.0f + (float)i * 1e-3f);
+    for (long it = 0; it < iters; it++)
+        for (int i = 0; i < FMA_CHAINS; i++) x[i] = _mm256_fmadd_ps(x[i], m, c);
+    float t[8];
+    double s = 0;
+    for (int i = 0; i < FMA_CHAINS; i++) {
+        _mm256_storeu_ps(t, x[i]);
+        for (int l = 0; l < 8; l++) s += t[l];
+    }
+    return s;
+}
+#endif
+
+static double fma_loop_plain(long iters) {
+    float x[FMA_CHAINS];
+    for (int i = 0; i < FMA_CHAINS; i++) x[i] = 1.0f + (float)i * 1e-3f;
+    for (long it = 0; it < iters; it++)
+        for (int i = 0; i < FMA_CHAINS; i++) x[i] = x[i] * 0.9999999f + 1e-7f;
+    double s = 0;
+    for (int i = 0; i < FMA_CHAINS; i++) s += x[i];
+    return s;
+}
+
+static void *fma_thread(void *p) {
+    fma_arg *a = p;
+#if defined(__x86_64__) && defined(__GNUC__)
+    const lt_cpu_features *cpu = lt_cpu_features_get();
+    if (cpu->avx512f) a->sink = fma_loop_avx512(a->iters);
+    else if (cpu->avx2 && cpu->fma) a->sink = fma_loop_avx2(a->iters);
+    else
+#endif
+        a->sink = fma_loop_plain(a->iters);
+    return NULL;
+}
+
+/* Seconds for `threads` threads (this one included) to run `iters` each. */
+static double fma_run(int threads, long iters) {
+    pthread_t th[MAX_THREAD_COUNT];
+    fma_arg args[MAX_THREAD_COUNT];
+    if (threads > MAX_THREAD_COUNT) threads = MAX_THREAD_COUNT;
+    double t0 = now_s();
+    int started = 0;
+    for (int i = 1; i < threads; i++) {
+        args[i].iters = iters;
+        if (pthread_create(&th[i], NULL, fma_thread, &args[i])) break;
+        started = i;
+    }
+    args[0].iters = iters;
+    fma_thread(&args[0]);
+    for (int i = 1; i <= started; i++) pthread_join(th[i], NULL);
+    double dt = now_s() - t0;
+    return started == threads - 1 ? dt : NAN;
+}
+
+/* The machine's speed-up of `threads` over `base` threads, measured now (~0.2 s per side). */
+static double fma_speedup(int base, int threads) {
+    static long iters;
+    if (!iters) { /* calibrate: about 0.2 s on one thread */
+        iters = 1 << 20;
+        double dt;
+        while ((dt = fma_run(1, iters)) < 0.05 && iters < (1L << 40)) iters *= 2;
+        iters = (long)((double)iters * 0.2 / dt) + 1;
+    }
+    double a = fma_run(base, iters), b = fma_run(threads, iters);
+    return (double)threads / base * a / b;
+}
+
+typedef struct scaling_job { int type_index, base, threads; } scaling_job;
+typedef struct scaling_result {
+    int ok, pairs;
+    char err[512];
+    double ratio[MAX_REPEAT];      /* the model: mean of the base runs on either side ÷ the run between */
+    double fma_ratio[MAX_REPEAT];  /* the FMA loop, measured right after that run */
+} scaling_result;
+
+/* Runs base, threads, base, threads, …, base (--repeat pairs) in one process
+ * and one model: adjacent runs are seconds apart, so the drift of a shared
+ * machine's speed cancels far better than between the rows' medians. */
+static void child_scaling(const bench_opts *o, void *arg, void *result) {
+    const scaling_job *j = arg;
+    scaling_result *out = result;
+    lt_err err = {{0}};
+    lt_kokoro *m = NULL;
+    lt_voice_pack vp = {0};
+    lt_synth_result r = {0};
+    lt_synth_hooks h = {0};
+    h.seed = o->seed;
+    const char *tname = lt_weight_type_name(o->types[j->type_index]);
+    if (lt_kokoro_open(o->model_paths[j->type_index], NULL, &m, &err)) goto fail;
+    if (lt_voice_pack_load(o->voice, NULL, 2 * m->cfg.style_dim, &vp, &err)) goto fail;
+    lt_pool_set_threads(j->threads);
+    if (synth(m, &vp, o->phonemes, 1.0f, &h, &r, &err)) goto fail; /* warm-up */
+    lt_synth_result_free(&r);
+    double before = NAN;
+    for (int p = 0; p <= o->repeat; p++) {
+        progress("%s: %d thread%s vs %d, paired runs: %d of %d", tname, j->threads, j->threads == 1 ? "" : "s",
+                 j->base, p + 1, o->repeat + 1);
+        lt_pool_set_threads(j->base);
+        double t0 = now_s();
+        if (synth(m, &vp, o->phonemes, 1.0f, &h, &r, &err)) goto fail;
+        double after = now_s() - t0;
+        lt_synth_result_free(&r);
+        if (p > 0) out->ratio[p - 1] = 0.5 * (before + after) / out->ratio[p - 1];
+        if (p == o->repeat) break;
+        before = after;
+        lt_pool_set_threads(j->threads);
+        t0 = now_s();
+        if (synth(m, &vp, o->phonemes, 1.0f, &h, &r, &err)) goto fail;
+        out->ratio[p] = now_s() - t0; /* the run's seconds, turned into the ratio once `after` is known */
+        lt_synth_result_free(&r);
+        out->fma_ratio[p] = fma_speedup(j->base, j->threads);
+    }
+    out->pairs = o->repeat;
+    out->ok = 1;
+    lt_voice_pack_free(&vp);
+    lt_kokoro_free(m);
+    return;
+fail:
+    snprintf(out->err, sizeof out->err, "%s", err.msg);
+    lt_synth_result_free(&r);
+    lt_voice_pack_free(&vp);
+    lt_kokoro_free(m);
+}
+
 /* ---- output ------------------------------------------------------------- */
 
 static const char *const shown_features[] = {"avx2", "fma", "f16c", "avx512f", "avx512_vnni", "avx512_bf16", NULL};
@@ -791,6 +957,10 @@ static void print_json(const bench_opts *o, const row *rows, int n, const lt_cpu
         json_object_set_new(j, "gflop", num_or_null(r->ok ? r->flops / 1e9 : NAN, 2));
         json_object_set_new(j, "gflops_effective", num_or_null(r->ok ? r->flops / 1e9 / r->wall_s : NAN, 2));
         json_object_set_new(j, "sgemm_gflops", num_or_null(r->sgemm_gflops, 2));
+        if (o->n_threads > 1 && r->threads != o->threads[0]) {
+            json_object_set_new(j, "speedup_paired", num_or_null(r->speedup_paired, 3));
+            json_object_set_new(j, "machine_speedup_paired", num_or_null(r->machine_speedup_paired, 3));
+        }
         if (r->ok) {
             json_t *runs = json_array(), *bursts = json_array();
             for (int k = 0; k < r->runs; k++) json_array_append_new(runs, num_or_null(r->run_wall_s[k], 4));
@@ -929,6 +1099,19 @@ static void print_table(const bench_opts *o, const row *rows, int n, const lt_cp
                 if (a && b) printf(" %s %.2fx,", nm, a->wall_s / b->wall_s);
             }
             printf(" OpenBLAS sgemm %.2fx\n", rows_sgemm(rows, n, t2) / rows_sgemm(rows, n, t1));
+            printf("  %d thread%s vs %d, paired runs (goal >= 1.8 for 2 vs 1):", t2, t2 == 1 ? "" : "s", t1);
+            double lo = INFINITY, hi = 0;
+            for (int k = 0; k < o->n_types; k++) {
+                const row *b = find_row(rows, n, lt_weight_type_name(o->types[k]), t2);
+                if (!b || !isfinite(b->speedup_paired)) continue;
+                printf(" %s %.2fx,", b->type, b->speedup_paired);
+                if (b->machine_speedup_paired < lo) lo = b->machine_speedup_paired;
+                if (b->machine_speedup_paired > hi) hi = b->machine_speedup_paired;
+            }
+            if (hi > 0 && round(lo * 100) == round(hi * 100))
+                printf(" the machine's register-only FMA loop %.2fx\n", hi);
+            else if (hi > 0) printf(" the machine's register-only FMA loop %.2f-%.2fx\n", lo, hi);
+            else printf(" not measured\n");
         }
     }
     double worst_steal = 0;
@@ -983,7 +1166,7 @@ static int parse_threads(const char *s, bench_opts *o) {
     while (*p) {
         char *end;
         long v = strtol(p, &end, 10);
-        if (end == p || v < 1 || v > 1024 || (*end && *end != ',')) return -1;
+        if (end == p || v < 1 || v > MAX_THREAD_COUNT || (*end && *end != ',')) return -1;
         if (o->n_threads == MAX_THREADS) return -1;
         int dup = 0;
         for (int i = 0; i < o->n_threads; i++) dup |= o->threads[i] == (int)v;
@@ -1273,6 +1456,27 @@ int lt_cmd_bench(int argc, char **argv) {
             }
             if (k == 0 && r->ok && !have_reference) have_reference = 1;
         }
+
+    /* step 4: each type's speed-up of every later thread count over the first, runs paired in time */
+    for (int i = 0; i < n_rows && o->n_threads > 1; i++) {
+        row *r = &rows[i];
+        r->speedup_paired = r->machine_speedup_paired = NAN;
+        if (r->reference_only || !r->ok || r->threads == o->threads[0]) continue;
+        int k = 0;
+        while (k < o->n_types && strcmp(lt_weight_type_name(o->types[k]), r->type)) k++;
+        scaling_job job = {k, o->threads[0], r->threads};
+        scaling_result res;
+        memset(&res, 0, sizeof res);
+        if (in_child(o, child_scaling, &job, &res, sizeof res, NULL, why, sizeof why) || !res.ok) {
+            fprintf(stderr, "litetts bench: %s, paired runs failed: %s\n", r->type, res.err[0] ? res.err : why);
+            rc = 1;
+            continue;
+        }
+        r->speedup_paired = median_of(res.ratio, res.pairs);
+        r->machine_speedup_paired = median_of(res.fma_ratio, res.pairs);
+        progress("%s: %d threads vs %d, paired: %.2fx (the machine's FMA loop: %.2fx)", r->type, r->threads,
+                 o->threads[0], r->speedup_paired, r->machine_speedup_paired);
+    }
 
     if (o->json) print_json(o, rows, n_rows, cpu);
     else print_table(o, rows, n_rows, cpu);
