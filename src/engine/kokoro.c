@@ -110,11 +110,14 @@ static void normals_task(void *ctx, int task, int thread) {
     int64_t p0 = task * j->per, p1 = p0 + j->per, np = (j->n + 1) / 2;
     if (p1 > np) p1 = np;
     for (int64_t p = p0; p < p1; p++) {
-        double u1 = ((double)(j->raw[2 * p] >> 11) + 1.0) * (1.0 / 9007199254740993.0);
-        double u2 = (double)(j->raw[2 * p + 1] >> 11) * (1.0 / 9007199254740992.0);
-        double rad = sqrt(-2.0 * log(u1));
-        j->out[2 * p] = (float)(rad * cos(2 * M_PI * u2));
-        if (2 * p + 1 < j->n) j->out[2 * p + 1] = (float)(rad * sin(2 * M_PI * u2));
+        /* in float: the draws only scale noise of amplitude 0.003–0.033, and 24-bit uniforms
+         * still reach 5.8 σ (u1 in (0, 1], u2 in [0, 1)) */
+        float u1 = ((float)(j->raw[2 * p] >> 40) + 1.0f) * (1.0f / 16777216.0f);
+        float u2 = (float)(j->raw[2 * p + 1] >> 40) * (1.0f / 16777216.0f);
+        float rad = sqrtf(-2.0f * logf(u1)), s, c;
+        sincosf(6.28318530717958647692f * u2, &s, &c);
+        j->out[2 * p] = rad * c;
+        if (2 * p + 1 < j->n) j->out[2 * p + 1] = rad * s;
     }
 }
 
