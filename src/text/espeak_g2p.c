@@ -46,9 +46,28 @@ char lt_lang_from_voice(const char *voice) {
 
 /* ---- espeak-ng access (caller holds g_mu) --------------------------------- */
 
+/* libespeak-ng queues a malloc'd copy of the voice (its voice_t, ~1.3 kB) on
+ * every voice change, for the wave generator to apply and free when it next
+ * synthesizes. Phonemising never synthesizes, so each change leaked that
+ * copy (a server alternating en-us and en-gb words: 1.3 kB per request). An
+ * empty synthesis right after the change runs the generator over the queue,
+ * which frees it; nothing is spoken, the callback discards the samples.
+ * espeak-ng is initialised in synchronous mode so that this synthesis runs
+ * on the calling thread, under g_mu (in retrieval mode it runs on espeak's
+ * own thread and raced the next phonemisation: a crash). */
+static int discard_samples(short *wav, int n, espeak_EVENT *events) {
+    (void)wav, (void)n, (void)events;
+    return 0;
+}
+
+static void drain_voice_changes(void) {
+    espeak_SetSynthCallback(discard_samples);
+    espeak_Synth("", 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, NULL, NULL);
+}
+
 static int ensure_voice(const char *name, lt_err *err) {
     if (!g_inited) {
-        int sr = espeak_Initialize(AUDIO_OUTPUT_RETRIEVAL, 0, NULL, espeakINITIALIZE_DONT_EXIT);
+        int sr = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, NULL, espeakINITIALIZE_DONT_EXIT);
         if (sr <= 0) return lt_fail(err, "espeak-ng: initialisation failed (is espeak-ng-data installed?)");
         g_inited = 1;
         g_voice[0] = 0;
@@ -59,6 +78,7 @@ static int ensure_voice(const char *name, lt_err *err) {
         v.languages = name;
         if (espeak_SetVoiceByProperties(&v) != EE_OK)
             return lt_fail(err, "espeak-ng: no voice for language '%s'", name);
+        drain_voice_changes();
         snprintf(g_voice, sizeof g_voice, "%s", name);
     }
     return 0;
