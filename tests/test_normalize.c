@@ -660,7 +660,10 @@ static void test_dates_other_languages(void **state) {
 
 /* written ordinals outside English, in the indicator's gender (normalize_ordinals_local.c) */
 static const norm_case ordinals_es[] = {
-    {"el 1\xC2\xBA puesto, la 2\xC2\xAA vez, el 3.\xC2\xBA", "el primero puesto, la segunda vez, el tercero"},
+    {"el 1\xC2\xBA puesto, la 2\xC2\xAA vez, el 3.\xC2\xBA", "el primer puesto, la segunda vez, el tercero"},
+    /* the short masculine form only before the word it qualifies */
+    {"el 1\xC2\xBA de mayo, el 3\xC2\xBA gran premio, 1\xC2\xBA y 2\xC2\xBA, el 1ro en llegar, el 3ro Real", "el primero de mayo, el tercer gran premio, primero y segundo, el primero en llegar, el tercer Real"},
+    {"1\xC2\xBA 2\xC2\xBA, la 1\xC2\xAA vez, el 3\xC2\xBA, y", "primero segundo, la primera vez, el tercero, y"},
     {"el 1er d\xC3\xAD" "a, el 3er a\xC3\xB1o, 2do, 1ra, 4ta, 10mo", "el primer d\xC3\xAD" "a, el tercer a\xC3\xB1o, segundo, primera, cuarta, d\xC3\xA9" "cimo"},
     {"15\xC2\xBA y 2to, 5do, 1\xC2\xBA" "C", "15 y 2to, 5do, 1\xC2\xBA" "C"}, /* beyond 10: the digits; no such forms */
 };

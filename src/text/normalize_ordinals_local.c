@@ -4,9 +4,11 @@
  * the gender the indicator gives:
  *   e  "2ª edición" -> "segunda edición"       i  "3º posto" -> "terzo posto"
  *   p  "1º lugar" -> "primeiro lugar"           f  "2e étage" -> "deuxième étage"
- * Spanish says the full form ("primero", "tercero") even where a masculine
- * noun follows ("primer puesto"): choosing needs the noun, and both are
- * understood. Only 1 to 10 (French: 1 to 20) have words here; larger
+ * Spanish masculine 1 and 3 drop their -o before the word they qualify:
+ * "1º puesto" -> "primer puesto", "3º gran premio" -> "tercer gran premio",
+ * but "el 1º de mayo" -> "primero de mayo" and "el 3º." -> "tercero": the
+ * short form when a word follows that is not a preposition or conjunction
+ * (a rule on the next word, not a list of nouns). Only 1 to 10 (French: 1 to 20) have words here; larger
  * ordinals keep their digits and lose the indicator, which espeak-ng would
  * otherwise spell (it reads "2e" as "deux e"). */
 #include <string.h>
@@ -37,6 +39,22 @@ static const char *const fr[] = {"premier",   "deuxième",   "troisième", "quat
 static const struct { const char *sfx; int first; } fr_sfx[] = {
     {"\xC3\xA8re", 1}, {"re", 1}, {"er", 2}, {"\xC3\xA8me", 0}, {"eme", 0}, {"nde", 0}, {"nd", 0}, {"e", 0},
 };
+
+/* Words after which Spanish keeps "primero" / "tercero": the ordinal stands alone. */
+static const char *const es_full_before[] = {"de", "del", "y", "e", "o", "u", "ni", "en", "a", "al", "que",
+                                             "con", "por", "para", "entre", "sobre", "sin", "hasta", "desde",
+                                             "es", "fue", "era", "son", "como", "pero", "si", NULL};
+
+/* Does a word follow e (one run of spaces between) that the ordinal qualifies? */
+static int es_qualifies_next(const lt_nctx *c, size_t e) {
+    if (e >= c->n || c->s[e] != ' ') return 0;
+    size_t w = lt_next_word(c, e), end = w;
+    while (end < c->n && lt_iswordch(c->s[end])) end++;
+    if (end == w || lt_isdigit(c->s[w])) return 0;
+    for (int k = 0; es_full_before[k]; k++)
+        if (lt_streq_ci(c->s + w, end - w, es_full_before[k])) return 0;
+    return 1;
+}
 
 size_t lt_rule_ordinals_local(lt_nctx *c, size_t i) {
     if (!c->lang || !strchr("eifp", c->lang) || !lt_word_start(c, i)) return i;
@@ -69,6 +87,8 @@ size_t lt_rule_ordinals_local(lt_nctx *c, size_t i) {
         } else if (lt_at(c, k) == m[ml - 2] && (lt_at(c, k + 1) == 'o' || lt_at(c, k + 1) == 'a') &&
                    lt_boundary(c, k + 2)) {
             word = lt_at(c, k + 1) == 'a' ? es_f[v - 1] : m;
+            if (lt_at(c, k + 1) == 'o' && (v == 1 || v == 3) && es_qualifies_next(c, k + 2))
+                word = v == 1 ? "primer" : "tercer";
         } else {
             return i;
         }
@@ -85,6 +105,8 @@ size_t lt_rule_ordinals_local(lt_nctx *c, size_t i) {
             const char *const *t = c->lang == 'e' ? (fem ? es_f : es_m) : c->lang == 'i' ? (fem ? it_f : it_m)
                                                                                          : (fem ? pt_f : pt_m);
             word = t[v - 1];
+            if (c->lang == 'e' && !fem && (v == 1 || v == 3) && es_qualifies_next(c, e))
+                word = v == 1 ? "primer" : "tercer";
         }
     }
     size_t mark = c->out->len;
