@@ -31,7 +31,9 @@ static void lin_task(void *ctx, int task, int thread) {
                 j->in, 1.0f, j->y + n0, j->out);
 }
 
-/* Tasks of `per` output rows (multiples of 16), split only when the GEMM has work for it. */
+/* Tasks of `per` output rows (multiples of 16), one per thread, split only when the GEMM has work
+ * for it: each task's sgemm repacks all of x, so more tasks would repack it more often, and equal
+ * slices balance. */
 static int gemm_tasks(int rows, int64_t work, int *per) {
     int threads = lt_pool_threads();
     int n = work < (1 << 20) ? 1 : threads;
