@@ -161,7 +161,10 @@ static void test_switching_languages_does_not_leak(void **state) {
             free(ps);
         }
     size_t before = heap_in_use();
-    if (before == 0) skip();
+    if (before == 0) { /* no figures from this allocator (AddressSanitizer's) */
+        for (int i = 0; i < 3; i++) lt_frontend_free(fe[i]);
+        skip();
+    }
     for (int round = 0; round < 300; round++)
         for (int i = 0; i < 3; i++) {
             assert_int_equal(lt_frontend_phonemize(fe[i], text[i], &ps, &err), 0);
