@@ -141,8 +141,8 @@ static void test_bad_input(void **state) {
 
 /* libespeak-ng queues a ~1.3 kB copy of its voice on every voice change and
  * frees it only when it synthesizes (espeak_g2p.c drains it): 300 rounds of
- * Spanish, French and Hindi-with-English text switch voices ~1,200 times,
- * 1.5 MB without the drain. The heap in use comes from the allocator in
+ * Spanish, French and Hindi-with-English text switch voices ~1,500 times,
+ * 2 MB without the drain. The heap in use comes from the allocator in
  * charge: AddressSanitizer's, or glibc's. */
 #if defined(__SANITIZE_ADDRESS__)
 size_t __sanitizer_get_current_allocated_bytes(void); /* libasan's, GCC and clang alike */
