@@ -18,22 +18,27 @@
 #include "engine/kokoro_internal.h"
 #include "engine/threadpool.h"
 
-/* One attention head per task (the heads are independent; each thread has its
- * own scores [T][T] and v_hᵀ [dh][T] in `scratch`):
+/* One attention head per task (the heads are independent):
  *   scores = q_h · k_hᵀ / √dh, softmax over the last axis in PyTorch's order;
- *   ctx[:, h·dh … +dh] = scores · v_h. */
+ *   ctx[:, h·dh … +dh] = scores · v_h.
+ * Each thread that takes part claims one slot of `scratch` (scores [T][T] and
+ * v_hᵀ [dh][T]) on its first head, so the slots needed are at most
+ * min(threads, heads), however many cores the pool has. */
 typedef struct attn_job {
     const float *q, *k, *v;
     float *ctx, *scratch;
     int T, H, dh;
     float scale;
-    atomic_int failed;
+    atomic_int failed, slots_taken;
+    int slot_of[LT_POOL_MAX]; /* per pool thread: its slot, or -1 */
 } attn_job;
 
 static void attn_head(void *arg, int hd, int thread) {
     attn_job *j = arg;
     int T = j->T, H = j->H, dh = j->dh;
-    float *scores = j->scratch + (size_t)thread * ((size_t)T * T + (size_t)dh * T), *vt = scores + (size_t)T * T;
+    if (j->slot_of[thread] < 0) j->slot_of[thread] = atomic_fetch_add(&j->slots_taken, 1); /* only this thread writes it */
+    float *scores = j->scratch + (size_t)j->slot_of[thread] * ((size_t)T * T + (size_t)dh * T);
+    float *vt = scores + (size_t)T * T;
     if (lt_matmul_abt(j->q + hd * dh, H, j->k + hd * dh, H, T, T, dh, NULL, scores, T)) {
         atomic_store(&j->failed, 1);
         return;
@@ -51,8 +56,9 @@ static void attn_head(void *arg, int hd, int thread) {
 int lt_albert_forward(const lt_kokoro *m, const int64_t *ids, int T, float *h) {
     const lt_kokoro_config *c = &m->cfg;
     int E = m->bert_embed, H = c->bert_hidden, FF = c->bert_intermediate, NH = c->bert_heads, dh = H / NH;
-    size_t per_thread = (size_t)T * T + (size_t)dh * T; /* one head's scores and v_hᵀ */
-    size_t need = (size_t)T * E + 5 * (size_t)T * H + (size_t)T * FF + per_thread * (size_t)lt_pool_threads();
+    size_t per_slot = (size_t)T * T + (size_t)dh * T; /* one head's scores and v_hᵀ */
+    int slots = lt_pool_threads() < NH ? lt_pool_threads() : NH;
+    size_t need = (size_t)T * E + 5 * (size_t)T * H + (size_t)T * FF + per_slot * (size_t)slots;
     float *buf = malloc(sizeof(float) * need);
     if (!buf) return -1;
     int rc = 0;
@@ -78,6 +84,7 @@ int lt_albert_forward(const lt_kokoro *m, const int64_t *ids, int T, float *h) {
         rc |= lt_linear_f32_apply(&L[LV], h, T, v);
         attn_job aj = {.q = q, .k = k, .v = v, .ctx = ctx, .scratch = scratch, .T = T, .H = H, .dh = dh,
                        .scale = scale};
+        for (int t = 0; t < LT_POOL_MAX; t++) aj.slot_of[t] = -1;
         lt_parallel_for(NH, attn_head, &aj);
         if (aj.failed) rc = -1;
         if (rc) break;
