@@ -140,14 +140,18 @@ int lt_conv1d_q8_0_int8(void);
 
 /* How a direct convolution's work is cut into tasks: output time in chunks
  * of `chunk` steps (a multiple of cols, at most 2048, starting from
- * chunk_hint and halved until there are ≥ 4 tasks per thread), and, when
- * there are still too few chunks, the n_cb output-channel blocks in groups
- * of cb_per_group. Tasks = n_chunks × n_groups. */
+ * chunk_hint and halved until there are ≥ 4 chunks per thread of
+ * chunk_threads), and, when there are still too few tasks for `threads`, the
+ * n_cb output-channel blocks in groups of cb_per_group. Tasks = n_chunks ×
+ * n_groups. Outputs never depend on the plan; statistics summed chunk by chunk
+ * do, so their callers pass a fixed chunk_threads (LT_STATS_CHUNK_THREADS). */
+#define LT_STATS_CHUNK_THREADS 2
 typedef struct lt_conv_tiling {
     int tout, n_cb; /* the plan's inputs */
     int chunk, n_chunks, n_groups, cb_per_group;
 } lt_conv_tiling;
-void lt_conv_tiling_plan(int tout, int cols, int chunk_hint, int n_cb, int threads, lt_conv_tiling *t);
+void lt_conv_tiling_plan(int tout, int cols, int chunk_hint, int n_cb, int chunk_threads, int threads,
+                         lt_conv_tiling *t);
 /* Task t (< n_chunks · n_groups) of the plan: output columns [*t0, *t0 + *nt) for the co-blocks
  * [*cb0, *cb1). Returns 0 when the task's group is empty. */
 int lt_conv_tiling_task(const lt_conv_tiling *p, int t, int *t0, int *nt, int *cb0, int *cb1);

@@ -24,14 +24,16 @@
 #include "engine/quant.h"
 #include "engine/threadpool.h"
 
-void lt_conv_tiling_plan(int tout, int cols, int chunk_hint, int n_cb, int threads, lt_conv_tiling *t) {
+void lt_conv_tiling_plan(int tout, int cols, int chunk_hint, int n_cb, int chunk_threads, int threads,
+                         lt_conv_tiling *t) {
     int ch = chunk_hint / cols * cols;
     if (ch < cols) ch = cols;
     if (ch > 2048) ch = 2048;
     int need = (tout + cols - 1) / cols * cols;
     if (ch > need) ch = need;
-    /* enough tasks to balance the threads */
-    while (threads > 1 && ch > cols && (tout + ch - 1) / ch < 4 * threads) ch = (ch / 2 + cols - 1) / cols * cols;
+    /* enough chunks to balance the threads */
+    while (chunk_threads > 1 && ch > cols && (tout + ch - 1) / ch < 4 * chunk_threads)
+        ch = (ch / 2 + cols - 1) / cols * cols;
     t->chunk = ch;
     t->n_chunks = (tout + ch - 1) / ch;
     int groups = 1;
@@ -217,7 +219,7 @@ static int conv1d_direct(const conv_isa *is, const float *x, int cin, int tin, c
     int threads = lt_pool_threads(), cols = is->cols, halo = (k - 1) * dil;
     j.n_cb = (cout + is->cob - 1) / is->cob;
     /* chunk: the input window (cin × (chunk + halo) floats) about 256 KiB */
-    lt_conv_tiling_plan(tout, cols, 65536 / cin - halo, j.n_cb, threads, &j.plan);
+    lt_conv_tiling_plan(tout, cols, 65536 / cin - halo, j.n_cb, threads, threads, &j.plan);
     j.ldx = ((int64_t)j.plan.chunk + halo + 15) / 16 * 16;
     j.xc_floats = (size_t)cin * (size_t)j.ldx;
     j.wp = malloc(sizeof(float) * ((size_t)j.n_cb * is->cob * cin * k + j.xc_floats * (size_t)threads));

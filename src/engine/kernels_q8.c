@@ -318,8 +318,11 @@ static int q8_conv(const float *x, int cin, int tin, const void *w, const float 
                 .dil = dil, .tout = tout, .nb = cin * k / QB, .add = add};
     int threads = lt_pool_threads(), halo = (k - 1) * dil;
     j.n_cb = (cout + COB - 1) / COB;
-    /* chunk: the quantised columns (cin·k × chunk bytes) about 192 KiB */
-    lt_conv_tiling_plan(tout, COLS, (int)(196608 / ((int64_t)cin * k)), j.n_cb, threads, &j.plan);
+    /* chunk: the quantised columns (cin·k × chunk bytes) about 192 KiB; with statistics, chunks
+     * independent of the thread count (they are summed chunk by chunk), so that the output is the
+     * same on any machine */
+    lt_conv_tiling_plan(tout, COLS, (int)(196608 / ((int64_t)cin * k)), j.n_cb,
+                        stats ? LT_STATS_CHUNK_THREADS : threads, threads, &j.plan);
     int ch = j.plan.chunk;
     j.ldx = ((int64_t)ch + halo + 15) / 16 * 16;
     j.scratch_bytes = sizeof(float) * ((size_t)cin * (size_t)j.ldx + (size_t)j.nb * ch) + (size_t)cin * k * ch;
