@@ -875,25 +875,24 @@ static void child_scaling(const bench_opts *o, void *arg, void *result) {
     lt_pool_set_threads(j->threads);
     if (synth(m, &vp, o->phonemes, 1.0f, &h, &r, &err)) goto fail; /* warm-up */
     lt_synth_result_free(&r);
-    double before = NAN;
+    double base_s[MAX_REPEAT + 1], many_s[MAX_REPEAT]; /* the runs' seconds: base_s[p], many_s[p], base_s[p + 1] */
     for (int p = 0; p <= o->repeat; p++) {
         progress("%s: %d thread%s vs %d, paired runs: %d of %d", tname, j->threads, j->threads == 1 ? "" : "s",
                  j->base, p + 1, o->repeat + 1);
         lt_pool_set_threads(j->base);
         double t0 = now_s();
         if (synth(m, &vp, o->phonemes, 1.0f, &h, &r, &err)) goto fail;
-        double after = now_s() - t0;
+        base_s[p] = now_s() - t0;
         lt_synth_result_free(&r);
-        if (p > 0) out->ratio[p - 1] = 0.5 * (before + after) / out->ratio[p - 1];
         if (p == o->repeat) break;
-        before = after;
         lt_pool_set_threads(j->threads);
         t0 = now_s();
         if (synth(m, &vp, o->phonemes, 1.0f, &h, &r, &err)) goto fail;
-        out->ratio[p] = now_s() - t0; /* the run's seconds, turned into the ratio once `after` is known */
+        many_s[p] = now_s() - t0;
         lt_synth_result_free(&r);
         out->fma_ratio[p] = fma_speedup(j->base, j->threads);
     }
+    for (int p = 0; p < o->repeat; p++) out->ratio[p] = 0.5 * (base_s[p] + base_s[p + 1]) / many_s[p];
     out->pairs = o->repeat;
     out->ok = 1;
     lt_voice_pack_free(&vp);
