@@ -47,6 +47,11 @@
 
 #define QB LT_Q8_0_BLOCK        /* 32 values per weight block */
 #define QBB LT_Q8_0_BLOCK_BYTES /* 34 bytes per weight block */
+/* A time chunk's quantised columns: 576 KiB, with the f32 window when one is needed (cin × (chunk +
+ * halo)) within the 1 MiB+ L2 of every CPU with AVX-512 VNNI. Measured on the 2-core Cascade Lake
+ * (bench/README.md, session 8): 192 KiB → 576 KiB made a q8_0 synthesis 4–7 % faster (fewer chunks,
+ * each re-reading and re-quantising its halo, fewer weight passes); 768 KiB was slower again. */
+#define Q8_CHUNK_BYTES 589824
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
@@ -318,10 +323,10 @@ static int q8_conv(const float *x, int cin, int tin, const void *w, const float 
                 .dil = dil, .tout = tout, .nb = cin * k / QB, .add = add};
     int threads = lt_pool_threads(), halo = (k - 1) * dil;
     j.n_cb = (cout + COB - 1) / COB;
-    /* chunk: the quantised columns (cin·k × chunk bytes) about 192 KiB; with statistics, chunks
+    /* chunk: the quantised columns (cin·k × chunk bytes) about Q8_CHUNK_BYTES; with statistics, chunks
      * independent of the thread count (they are summed chunk by chunk), so that the output is the
      * same on any machine */
-    lt_conv_tiling_plan(tout, COLS, (int)(196608 / ((int64_t)cin * k)), j.n_cb,
+    lt_conv_tiling_plan(tout, COLS, (int)(Q8_CHUNK_BYTES / ((int64_t)cin * k)), j.n_cb,
                         stats ? LT_STATS_CHUNK_THREADS : threads, threads, &j.plan);
     int ch = j.plan.chunk;
     j.ldx = ((int64_t)ch + halo + 15) / 16 * 16;
