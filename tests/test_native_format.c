@@ -435,6 +435,7 @@ static void test_q8_0_round_trip(void **state) {
             assert_true(e <= 0.5f * d + amax * 0x1p-10f);
             int8_t qi = (int8_t)q[b * 34 + 2 + i];
             assert_true(qi != -128);
+            assert_true(y[b * 32 + i] == d * (float)qi); /* exactly d·q, whichever path (AVX2 or scalar) ran */
             se += (double)e * e;
             sx += (double)x[b * 32 + i] * x[b * 32 + i];
         }
