@@ -116,9 +116,6 @@ int lt_conv_fft_apply(const lt_conv_fft *p, const float *x, int tin, const float
 int lt_conv_fft_apply_add(const lt_conv_fft *p, const float *x, int tin, const float *b, int pad, int dil,
                           float *y); /* y += (see lt_conv1d_typed_add) */
 void lt_conv_fft_free(lt_conv_fft *p);
-/* Frees the scratch the FFT convolution keeps between calls (≤ 16 MiB of transformed weights and
- * ~2 MiB of spectra per thread); lt_kokoro_synthesize calls it before returning. */
-void lt_conv_fft_trim(void);
 /* AUTO: lt_conv_fft_size decides; ON: the FFT whenever a size fits; OFF: never (tests and
  * benchmarks compare the two). */
 typedef enum { LT_CONV_FFT_AUTO = 0, LT_CONV_FFT_ON, LT_CONV_FFT_OFF } lt_conv_fft_mode;

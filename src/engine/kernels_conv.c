@@ -22,6 +22,7 @@
 #include "core/cpu_features.h"
 #include "engine/kernels.h"
 #include "engine/quant.h"
+#include "engine/scratch.h"
 #include "engine/threadpool.h"
 
 void lt_conv_tiling_plan(int tout, int cols, int chunk_hint, int n_cb, int chunk_threads, int threads,
@@ -222,12 +223,14 @@ static int conv1d_direct(const conv_isa *is, const float *x, int cin, int tin, c
     lt_conv_tiling_plan(tout, cols, 65536 / cin - halo, j.n_cb, threads, threads, &j.plan);
     j.ldx = ((int64_t)j.plan.chunk + halo + 15) / 16 * 16;
     j.xc_floats = (size_t)cin * (size_t)j.ldx;
-    j.wp = malloc(sizeof(float) * ((size_t)j.n_cb * is->cob * cin * k + j.xc_floats * (size_t)threads));
+    int kept;
+    j.wp = lt_scratch_get(0, sizeof(float) * ((size_t)j.n_cb * is->cob * cin * k + j.xc_floats * (size_t)threads),
+                          &kept);
     if (!j.wp) return -1;
     j.scratch = j.wp + (size_t)j.n_cb * is->cob * cin * k;
     lt_parallel_for(j.n_cb, conv_pack_task, &j);
     lt_parallel_for(j.plan.n_chunks * j.plan.n_groups, conv_task, &j);
-    free(j.wp);
+    lt_scratch_put(0, j.wp, kept);
     return 0;
 }
 

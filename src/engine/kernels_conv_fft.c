@@ -41,6 +41,7 @@
 
 #include "core/cpu_features.h"
 #include "engine/kernels.h"
+#include "engine/scratch.h"
 #include "engine/quant.h"
 #include "engine/threadpool.h"
 
@@ -346,7 +347,7 @@ struct lt_conv_fft {
     int ncb;              /* row blocks of cb->rows output channels */
     float *a;             /* h × [ncb][cin][rows][2]: W_f, (re, im) pairs */
     size_t abin;          /* per-bin stride of a (padded off powers of two) */
-    int a_arena;          /* a is arena slot 0 */
+    int a_arena;          /* a is scratch slot 0 (engine/scratch.h) */
 };
 
 /* The mode: LITETTS_CONV_FFT=on|off|auto in the environment (read once), or lt_conv_fft_set_mode. */
@@ -390,63 +391,6 @@ int lt_conv_fft_size(int cin, int cout, int k, int tout, int dil) {
     if (g_mode == LT_CONV_FFT_ON) return best_n;
     double direct = (double)cin * cout * k * tout;
     return best < 0.7 * direct ? best_n : 0;
-}
-
-/* ---------- scratch kept between calls ----------
- * Two slots (the transformed weights; the groups' spectra), each kept at the largest size seen, so
- * consecutive convolutions do not fault in fresh pages (the allocator hands big blocks back to the
- * system at once); lt_conv_fft_trim frees the idle ones (the end of every synthesis). A slot in
- * use by another thread: a plain malloc. */
-typedef struct arena_slot {
-    pthread_mutex_t mu;
-    int busy;
-    void *mem;
-    size_t cap;
-} arena_slot;
-static arena_slot g_arena[2] = {{PTHREAD_MUTEX_INITIALIZER, 0, NULL, 0}, {PTHREAD_MUTEX_INITIALIZER, 0, NULL, 0}};
-
-static float *arena_get(int slot, size_t bytes, int *from_arena) {
-    arena_slot *a = &g_arena[slot];
-    *from_arena = 0;
-    pthread_mutex_lock(&a->mu);
-    if (!a->busy) {
-        if (a->cap < bytes) {
-            free(a->mem);
-            a->mem = malloc(bytes);
-            a->cap = a->mem ? bytes : 0;
-        }
-        if (a->mem) {
-            a->busy = 1;
-            *from_arena = 1;
-            pthread_mutex_unlock(&a->mu);
-            return a->mem;
-        }
-    }
-    pthread_mutex_unlock(&a->mu);
-    return malloc(bytes);
-}
-
-void lt_conv_fft_trim(void) {
-    for (int i = 0; i < 2; i++) {
-        arena_slot *a = &g_arena[i];
-        pthread_mutex_lock(&a->mu);
-        if (!a->busy) {
-            free(a->mem);
-            a->mem = NULL;
-            a->cap = 0;
-        }
-        pthread_mutex_unlock(&a->mu);
-    }
-}
-
-static void arena_put(int slot, void *mem, int from_arena) {
-    if (!from_arena) {
-        free(mem);
-        return;
-    }
-    pthread_mutex_lock(&g_arena[slot].mu);
-    g_arena[slot].busy = 0;
-    pthread_mutex_unlock(&g_arena[slot].mu);
 }
 
 typedef struct prep_job {
@@ -524,7 +468,7 @@ lt_conv_fft *lt_conv_fft_prepare(const void *w, lt_dtype wtype, int cout, int ci
     int threads = lt_pool_threads();
     j.scratch_floats = (size_t)2 * cin * k + (size_t)2 * cin;
     p->abin = (size_t)p->ncb * cin * 2 * R + PAD_FLOATS;
-    p->a = arena_get(0, sizeof(float) * (size_t)p->h * p->abin, &p->a_arena);
+    p->a = lt_scratch_get(0, sizeof(float) * (size_t)p->h * p->abin, &p->a_arena);
     j.trig = malloc(sizeof(float) * ((size_t)2 * k * p->h + j.scratch_floats * (size_t)threads));
     if (!p->a || !j.trig) {
         free(j.trig);
@@ -547,7 +491,7 @@ lt_conv_fft *lt_conv_fft_prepare(const void *w, lt_dtype wtype, int cout, int ci
 
 void lt_conv_fft_free(lt_conv_fft *p) {
     if (!p) return;
-    if (p->a) arena_put(0, p->a, p->a_arena);
+    if (p->a) lt_scratch_put(0, p->a, p->a_arena);
     free(p);
 }
 
@@ -818,10 +762,10 @@ static int fft_apply(const lt_conv_fft *p, const float *x, int tin, const float 
     j.cbin = (size_t)p->cout * 2 * G + PAD_FLOATS;
     j.mem_floats = (size_t)p->h * (j.xbin + j.cbin) + j.scratch_floats + PAD_FLOATS;
     int from_arena;
-    j.mem = arena_get(1, sizeof(float) * j.mem_floats * (size_t)lt_pool_threads(), &from_arena);
+    j.mem = lt_scratch_get(1, sizeof(float) * j.mem_floats * (size_t)lt_pool_threads(), &from_arena);
     if (!j.mem) return -1;
     lt_parallel_for(groups, group_task, &j);
-    arena_put(1, j.mem, from_arena);
+    lt_scratch_put(1, j.mem, from_arena);
     return 0;
 }
 

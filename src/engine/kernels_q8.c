@@ -43,6 +43,7 @@
 #include "core/cpu_features.h"
 #include "engine/kernels.h"
 #include "engine/quant.h"
+#include "engine/scratch.h"
 #include "engine/threadpool.h"
 
 #define QB LT_Q8_0_BLOCK        /* 32 values per weight block */
@@ -335,7 +336,8 @@ static int q8_conv(const float *x, int cin, int tin, const void *w, const float 
     size_t ncop = (size_t)j.n_cb * COB; /* cout rounded up to whole co-blocks */
     size_t head = sizeof(int32_t) * ncop * j.nb * 10;
     head = (head + 63) / 64 * 64;
-    uint8_t *mem = aligned_alloc(64, head + j.scratch_bytes * (size_t)threads);
+    int kept;
+    uint8_t *mem = lt_scratch_get(0, head + j.scratch_bytes * (size_t)threads, &kept);
     if (!mem) return -1;
     j.wp = (int32_t *)mem;
     j.nc = j.wp + ncop * j.nb * 8;
@@ -344,7 +346,7 @@ static int q8_conv(const float *x, int cin, int tin, const void *w, const float 
     if (stats) { /* per chunk, then summed over the chunks in order: the same on any thread count */
         j.part = malloc(sizeof(lt_row_stats) * (size_t)j.plan.n_chunks * (size_t)cout);
         if (!j.part) {
-            free(mem);
+            lt_scratch_put(0, mem, kept);
             return -1;
         }
     }
@@ -365,7 +367,7 @@ static int q8_conv(const float *x, int cin, int tin, const void *w, const float 
         free(j.part);
         if (stats_done) *stats_done = 1;
     }
-    free(mem);
+    lt_scratch_put(0, mem, kept);
     return 0;
 #else
     (void)stats;

@@ -22,6 +22,7 @@
 #include "engine/generator_lowmem.h"
 #include "engine/kokoro_internal.h"
 #include "engine/memtrace.h"
+#include "engine/scratch.h"
 #include "engine/weight_pages.h"
 
 void lt_dump(const lt_synth_hooks *h, const char *name, lt_dtype dtype, int ndim, const int64_t *shape,
@@ -340,7 +341,7 @@ oom:
 fail:
     free(bert); free(d_en); free(d); free(x); free(logits); free(t_en); free(en); free(shared);
     free(f0); free(nn); free(asr); free(dec); free(har_src); free(har); free(randn); free(audio); free(dur);
-    lt_conv_fft_trim(); /* the FFT convolution's scratch is kept only while a synthesis runs */
+    lt_scratch_trim(); /* the convolutions' scratch (engine/scratch.h) is kept only while a synthesis runs */
     return rc;
 }
 
