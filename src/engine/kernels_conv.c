@@ -224,13 +224,13 @@ static int conv1d_direct(const conv_isa *is, const float *x, int cin, int tin, c
     j.ldx = ((int64_t)j.plan.chunk + halo + 15) / 16 * 16;
     j.xc_floats = (size_t)cin * (size_t)j.ldx;
     int kept;
-    j.wp = lt_scratch_get(0, sizeof(float) * ((size_t)j.n_cb * is->cob * cin * k + j.xc_floats * (size_t)threads),
+    j.wp = lt_scratch_get(2, sizeof(float) * ((size_t)j.n_cb * is->cob * cin * k + j.xc_floats * (size_t)threads),
                           &kept);
     if (!j.wp) return -1;
     j.scratch = j.wp + (size_t)j.n_cb * is->cob * cin * k;
     lt_parallel_for(j.n_cb, conv_pack_task, &j);
     lt_parallel_for(j.plan.n_chunks * j.plan.n_groups, conv_task, &j);
-    lt_scratch_put(0, j.wp, kept);
+    lt_scratch_put(2, j.wp, kept);
     return 0;
 }
 

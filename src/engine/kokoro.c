@@ -317,6 +317,7 @@ int lt_kokoro_synthesize(const lt_kokoro *m, const char *phonemes, const float *
     /* only dec and har go on into the generator */
     free(bert); free(d_en); free(d); free(x); free(logits); free(t_en); free(en); free(shared); free(asr); free(har_src);
     bert = d_en = d = x = logits = t_en = en = shared = asr = har_src = NULL;
+    lt_scratch_trim(); /* the decoder trunk's packed weights (13 MB for a 1090-channel f16 conv) */
 #ifdef __GLIBC__
     malloc_trim(0); /* hand back the heap pages freed so far (the layers' per-call weight copies) */
 #endif

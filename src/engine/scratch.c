@@ -12,13 +12,15 @@ typedef struct slot {
 } slot;
 
 static slot g_slots[LT_SCRATCH_SLOTS] = {{PTHREAD_MUTEX_INITIALIZER, 0, NULL, 0},
+                                         {PTHREAD_MUTEX_INITIALIZER, 0, NULL, 0},
                                          {PTHREAD_MUTEX_INITIALIZER, 0, NULL, 0}};
+static const size_t g_max[LT_SCRATCH_SLOTS] = {(size_t)-1, (size_t)-1, LT_SCRATCH_SLOT2_MAX};
 
 static void *aligned(size_t bytes) { return aligned_alloc(64, (bytes + 63) / 64 * 64); }
 
 void *lt_scratch_get(int i, size_t bytes, int *kept) {
     *kept = 0;
-    if (i < 0 || i >= LT_SCRATCH_SLOTS) return aligned(bytes);
+    if (i < 0 || i >= LT_SCRATCH_SLOTS || bytes > g_max[i]) return aligned(bytes);
     slot *s = &g_slots[i];
     pthread_mutex_lock(&s->mu);
     if (!s->busy) {
