@@ -14,6 +14,8 @@
  *     activations, SNR ≥ 34 dB on inputs whose channels differ 16× in scale.
  *   - lt_conv1d_q8_0_ex with add gives bit for bit (conv + bias) + y; its row statistics
  *     match the stored rows' (min / max exactly, sums to float rounding).
+ *   - f16 rows of any length (lt_conv1d_f16_int8_ex, the f16 convs of a q8_0 model) equal, bit for
+ *     bit, the Q8_0 convolution of the same values with zero channels padding the rows to whole blocks.
  *   - main() runs the cases again in child processes with
  *     LITETTS_CPU_DISABLE=avx512_vnni (the fallback) and LITETTS_THREADS=1. */
 #include <math.h>
@@ -231,6 +233,49 @@ static void test_q8_row_stats_any_thread_count(void **state) {
     rng_state = rng_before;
 }
 
+/* lt_conv1d_f16_int8_ex: f16 rows of any length (cin·k not whole blocks) quantised while packing give,
+ * bit for bit, the Q8_0 convolution of the same values with the input padded by zero channels up to
+ * whole blocks (the padded rows are the zero rows of the ragged last block), statistics included; and
+ * on the fallback path the f16 direct convolution. */
+static void test_f16_rows_on_the_8bit_kernel(void **state) {
+    (void)state;
+    static const shape fs[] = {{5, 7, 3, 40, 1, 1},   {22, 9, 1, 300, 0, 1}, {35, 13, 3, 1000, 2, 2},
+                               {1090 / 10, 6, 3, 77, 1, 1}, {514 / 8, 20, 3, 2100, 1, 1}};
+    for (size_t si = 0; si < sizeof fs / sizeof *fs; si++) {
+        const shape *s = &fs[si];
+        int K = s->cin * s->k, cinp = s->cin;
+        while ((cinp * s->k) % 32) cinp++; /* zero channels up to whole blocks */
+        int tout = lt_conv1d_out_len(s->tin, s->k, 1, s->pad, s->dil);
+        uint16_t *wh = malloc(sizeof(uint16_t) * (size_t)s->cout * K);
+        float *wp = calloc((size_t)s->cout * cinp * s->k, sizeof(float));
+        float *x = malloc(sizeof(float) * (size_t)s->cin * s->tin), *xp = calloc((size_t)cinp * s->tin, sizeof(float));
+        float *b = malloc(sizeof(float) * (size_t)s->cout);
+        for (int i = 0; i < s->cout * K; i++) wh[i] = lt_f32_to_f16(0.05f * frand() * (1.0f + (float)(i % 7)));
+        for (int co = 0; co < s->cout; co++)
+            for (int i = 0; i < K; i++) wp[(size_t)co * cinp * s->k + i] = lt_f16_to_f32(wh[(size_t)co * K + i]);
+        for (int i = 0; i < s->cin * s->tin; i++) xp[i] = x[i] = ldexpf(frand(), i / s->tin % 5 - 2);
+        for (int co = 0; co < s->cout; co++) b[co] = frand();
+        uint8_t *wq = malloc((size_t)s->cout * cinp * s->k / 32 * 34);
+        lt_q8_0_quantize_row(wp, wq, (size_t)s->cout * cinp * s->k);
+        size_t ny = (size_t)s->cout * tout;
+        float *y = malloc(sizeof(float) * ny), *yr = malloc(sizeof(float) * ny);
+        lt_row_stats *st = calloc((size_t)s->cout, sizeof(lt_row_stats)), *str = calloc((size_t)s->cout, sizeof(lt_row_stats));
+        int done = -1, done_r = -1;
+        assert_int_equal(lt_conv1d_f16_int8_ex(x, s->cin, s->tin, wh, b, s->cout, s->k, s->pad, s->dil, y, 0, st, &done), 0);
+        if (lt_conv1d_q8_0_int8()) {
+            assert_int_equal(lt_conv1d_q8_0_ex(xp, cinp, s->tin, wq, b, s->cout, s->k, s->pad, s->dil, yr, 0, str, &done_r), 0);
+            assert_int_equal(done, 1);
+            assert_memory_equal(y, yr, sizeof(float) * ny);
+            assert_memory_equal(st, str, sizeof(lt_row_stats) * (size_t)s->cout);
+        } else {
+            assert_int_equal(lt_conv1d_typed(x, s->cin, s->tin, wh, LT_F16, b, s->cout, s->k, 1, s->pad, s->dil, yr), 0);
+            assert_int_equal(done, 0);
+            assert_memory_equal(y, yr, sizeof(float) * ny);
+        }
+        free(wh), free(wp), free(x), free(xp), free(b), free(wq), free(y), free(yr), free(st), free(str);
+    }
+}
+
 static void test_q8_snr_against_f32(void **state) {
     (void)state;
     double sig = 0.0, noise = 0.0;
@@ -298,6 +343,7 @@ int main(void) {
         cmocka_unit_test(test_q8_row_stats),
         cmocka_unit_test(test_q8_row_stats_any_thread_count),
         cmocka_unit_test(test_q8_snr_against_f32),
+        cmocka_unit_test(test_f16_rows_on_the_8bit_kernel),
         cmocka_unit_test(test_q8_edges),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -132,6 +132,13 @@ int lt_conv1d_q8_0(const float *x, int cin, int tin, const void *w, const float 
  * *stats_done = 0 and stats is untouched). */
 int lt_conv1d_q8_0_ex(const float *x, int cin, int tin, const void *w, const float *b, int cout, int k, int pad,
                       int dil, float *y, int add, lt_row_stats *stats, int *stats_done);
+/* The same 8-bit convolution with f16 weights w [cout][cin·k] of any row length: each row is cut into
+ * blocks of 32 (the last one zero-padded) and quantised while packing exactly as lt_q8_0_quantize_row
+ * would quantise it, so the result equals lt_conv1d_q8_0_ex on those blocks with the input padded by
+ * zero channels. For the f16 layers of a q8_0 model (the decoder's 514- and 1090-channel convs, whose
+ * rows are not whole blocks). Without the 8-bit path: lt_conv1d_typed on the f16 weights. */
+int lt_conv1d_f16_int8_ex(const float *x, int cin, int tin, const uint16_t *w, const float *b, int cout, int k,
+                          int pad, int dil, float *y, int add, lt_row_stats *stats, int *stats_done);
 /* 1 when lt_conv1d_q8_0 takes the 8-bit integer path on this CPU (after LITETTS_CPU_DISABLE), else 0. */
 int lt_conv1d_q8_0_int8(void);
 

@@ -151,13 +151,14 @@ TGT static inline __m512i q8_quad(const float *const *p, int64_t j, __m512 inv) 
  *     m = max_i |xc[ci][j + kk·dil]|, s = m·(1/127), a = round(x·(127/m)) (0 when m = 0)
  *   xq [chp/COLS][nb][8][COLS][4] (one contiguous stream per column tile),
  *   sq [chp/COLS][nb][COLS] the scales s. chp is a multiple of COLS. */
-TGT static void q8_columns(const float *xc, int64_t ldx, int cin, int k, int dil, int chp, uint8_t *xq, float *sq) {
-    int nb = cin * k / QB;
+TGT static void q8_columns(const float *xc, int64_t ldx, int cin, int k, int dil, int chp, const float *zrow,
+                           uint8_t *xq, float *sq) {
+    int nb = (cin * k + QB - 1) / QB;
     const float *p[QB];
-    int ci = 0, kk = 0; /* row i = ci·k + kk, advanced with i */
+    int ci = 0, kk = 0; /* row i = ci·k + kk, advanced with i; rows past cin·k (a ragged last block) read zrow */
     for (int b = 0; b < nb; b++) {
         for (int e = 0; e < QB; e++) {
-            p[e] = xc + (int64_t)ci * ldx + kk * dil;
+            p[e] = ci < cin ? xc + (int64_t)ci * ldx + kk * dil : zrow;
             if (++kk == k) kk = 0, ci++;
         }
         for (int j = 0; j < chp; j += COLS) {
@@ -181,6 +182,30 @@ TGT static void q8_columns(const float *xc, int64_t ldx, int cin, int k, int dil
                 _Pragma("GCC unroll 4") for (int v = 0; v < TV; v++)
                     _mm512_storeu_si512((void *)(dst + (g * COLS + 16 * v) * 4), q8_quad(p + 4 * g, j + 16 * v, inv[v]));
         }
+    }
+}
+/* One block of an f16 row (n ≤ 32 values, zero past n) quantised exactly as lt_q8_0_quantize_row
+ * quantises the same values: d = f16(max|x| / 127), q = roundf(x · (1/d)) clamped to ±127 (roundf's
+ * ties away from zero built from a truncation, so every value agrees). */
+TGT static void q8_quantize_f16_block(const uint16_t *src, int n, uint8_t *out) {
+    uint16_t h[QB] = {0};
+    memcpy(h, src, sizeof(uint16_t) * (size_t)n);
+    __m512 x[2] = {_mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)h)),
+                   _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(h + 16)))};
+    float amax = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(x[0]), _mm512_abs_ps(x[1])));
+    uint16_t dh = lt_f32_to_f16(amax / 127.0f);
+    float d = lt_f16_to_f32(dh), id = d > 0.0f ? 1.0f / d : 0.0f;
+    out[0] = (uint8_t)(dh & 0xff);
+    out[1] = (uint8_t)(dh >> 8);
+    const __m512 half = _mm512_set1_ps(0.5f), lim = _mm512_set1_ps(127.0f);
+    for (int v = 0; v < 2; v++) {
+        __m512 p = _mm512_mul_ps(x[v], _mm512_set1_ps(id));
+        __m512 t = _mm512_roundscale_ps(p, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+        __mmask16 up = _mm512_cmp_ps_mask(_mm512_abs_ps(_mm512_sub_ps(p, t)), half, _CMP_GE_OQ);
+        __m512 one = _mm512_or_ps(_mm512_set1_ps(1.0f), _mm512_and_ps(p, _mm512_set1_ps(-0.0f))); /* ±1 as p */
+        __m512 r = _mm512_mask_add_ps(t, up, t, one);
+        r = _mm512_max_ps(_mm512_min_ps(r, lim), _mm512_sub_ps(_mm512_setzero_ps(), lim));
+        _mm_storeu_si128((__m128i *)(out + 2 + 16 * v), _mm512_cvtepi32_epi8(_mm512_cvtps_epi32(r)));
     }
 }
 #else
@@ -207,6 +232,8 @@ typedef struct q8_job {
     uint8_t *scratch;
     size_t scratch_bytes;
     int cin, tin, cout, k, pad, dil, tout, nb;
+    int f16; /* w: f16 rows of cin·k values (any length), quantised to blocks here, else Q8_0 blocks */
+    const float *zrow; /* [chunk] zeros: the rows of a ragged last block */
     int add; /* y += the convolution */
     lt_row_stats *part; /* [n_chunks][cout] statistics of what each chunk stored, or NULL */
     int n_cb;
@@ -220,6 +247,7 @@ static void q8_pack_task(void *ctx, int cb, int thread) {
     const q8_job *j = ctx;
     int32_t *wp = j->wp + (int64_t)cb * j->nb * 8 * COB, *nc = j->nc + (int64_t)cb * j->nb * COB;
     float *ds = j->ds + (int64_t)cb * j->nb * COB;
+    int K = j->cin * j->k;
     for (int r = 0; r < COB; r++) {
         int co = cb * COB + r;
         for (int b = 0; b < j->nb; b++) {
@@ -229,7 +257,14 @@ static void q8_pack_task(void *ctx, int cb, int thread) {
                 for (int m = 0; m < 8; m++) wp[(b * 8 + m) * COB + r] = 0;
                 continue;
             }
-            const uint8_t *o = j->w + ((int64_t)co * j->nb + b) * QBB;
+            uint8_t blk[QBB];
+            const uint8_t *o = blk;
+            if (j->f16) { /* the f16 values of this block, zero past the row's end, as Q8_0 quantises them */
+                const uint16_t *src = (const uint16_t *)j->w + (int64_t)co * K + (int64_t)b * QB;
+                q8_quantize_f16_block(src, K - b * QB < QB ? K - b * QB : QB, blk);
+            } else {
+                o = (const uint8_t *)j->w + ((int64_t)co * j->nb + b) * QBB;
+            }
             int sum = 0;
             for (int i = 0; i < QB; i++) sum += (int8_t)o[2 + i];
             for (int m = 0; m < 8; m++) memcpy(&wp[(b * 8 + m) * COB + r], o + 2 + 4 * m, 4);
@@ -292,8 +327,8 @@ static void q8_task(void *ctx, int t, int thread) {
         xw = xc;
         ldx = j->ldx;
     }
-    q8_columns(xw, ldx, j->cin, j->k, j->dil, chp, xq, sq);
-    int64_t tile = (int64_t)j->cin * j->k * COLS; /* bytes (and scales ×32) of one column tile */
+    q8_columns(xw, ldx, j->cin, j->k, j->dil, chp, j->zrow, xq, sq);
+    int64_t tile = (int64_t)j->nb * QB * COLS; /* bytes (and scales ×32) of one column tile */
     for (int cb = cb0; cb < cb1; cb++) {
         int co0 = cb * COB, nco = j->cout - co0 < COB ? j->cout - co0 : COB;
         const int32_t *wp = j->wp + (int64_t)cb * j->nb * 8 * COB;
@@ -306,35 +341,38 @@ static void q8_task(void *ctx, int t, int thread) {
 }
 #endif
 
-static int q8_fallback(const float *x, int cin, int tin, const void *w, const float *b, int cout, int k, int pad,
-                       int dil, float *y, int add) {
-    return (add ? lt_conv1d_typed_add : lt_conv1d_typed)(x, cin, tin, w, LT_Q8_0, b, cout, k, 1, pad, dil, y);
+static int q8_fallback(const float *x, int cin, int tin, const void *w, lt_dtype wtype, const float *b, int cout,
+                       int k, int pad, int dil, float *y, int add) {
+    return (add ? lt_conv1d_typed_add : lt_conv1d_typed)(x, cin, tin, w, wtype, b, cout, k, 1, pad, dil, y);
 }
 
-/* stats: [cout] filled from the stored values, *stats_done = 1 (the 8-bit path only; elsewhere 0). */
-static int q8_conv(const float *x, int cin, int tin, const void *w, const float *b, int cout, int k, int pad,
-                   int dil, float *y, int add, lt_row_stats *stats, int *stats_done) {
+/* w: Q8_0 blocks (f16 = 0; cin·k a multiple of 32) or f16 rows (f16 = 1; any cin·k, the last block
+ * zero-padded). stats: [cout] filled from the stored values, *stats_done = 1 (the 8-bit path only;
+ * elsewhere 0). */
+static int q8_conv(const float *x, int cin, int tin, const void *w, int f16, const float *b, int cout, int k,
+                   int pad, int dil, float *y, int add, lt_row_stats *stats, int *stats_done) {
     if (stats_done) *stats_done = 0;
     int tout = lt_conv1d_out_len(tin, k, 1, pad, dil);
     if (tout <= 0) return 0;
-    if (((int64_t)cin * k) % QB != 0) return -1;
-    if (!lt_conv1d_q8_0_int8()) return q8_fallback(x, cin, tin, w, b, cout, k, pad, dil, y, add);
+    if (!f16 && ((int64_t)cin * k) % QB != 0) return -1;
+    if (!lt_conv1d_q8_0_int8())
+        return q8_fallback(x, cin, tin, w, f16 ? LT_F16 : LT_Q8_0, b, cout, k, pad, dil, y, add);
 #if LT_HAVE_VNNI_CONV
     q8_job j = {.x = x, .b = b, .w = w, .y = y, .cin = cin, .tin = tin, .cout = cout, .k = k, .pad = pad,
-                .dil = dil, .tout = tout, .nb = cin * k / QB, .add = add};
+                .dil = dil, .tout = tout, .nb = (cin * k + QB - 1) / QB, .f16 = f16, .add = add};
     int threads = lt_pool_threads(), halo = (k - 1) * dil;
     j.n_cb = (cout + COB - 1) / COB;
     /* chunk: the quantised columns (cin·k × chunk bytes) about Q8_CHUNK_BYTES; with statistics, chunks
      * independent of the thread count (they are summed chunk by chunk), so that the output is the
      * same on any machine */
-    lt_conv_tiling_plan(tout, COLS, (int)(Q8_CHUNK_BYTES / ((int64_t)cin * k)), j.n_cb,
+    lt_conv_tiling_plan(tout, COLS, (int)(Q8_CHUNK_BYTES / ((int64_t)j.nb * QB)), j.n_cb,
                         stats ? LT_STATS_CHUNK_THREADS : threads, threads, &j.plan);
     int ch = j.plan.chunk;
     j.ldx = ((int64_t)ch + halo + 15) / 16 * 16;
-    j.scratch_bytes = sizeof(float) * ((size_t)cin * (size_t)j.ldx + (size_t)j.nb * ch) + (size_t)cin * k * ch;
+    j.scratch_bytes = sizeof(float) * ((size_t)cin * (size_t)j.ldx + (size_t)j.nb * ch) + (size_t)j.nb * QB * ch;
     j.scratch_bytes = (j.scratch_bytes + 63) / 64 * 64;
     size_t ncop = (size_t)j.n_cb * COB; /* cout rounded up to whole co-blocks */
-    size_t head = sizeof(int32_t) * ncop * j.nb * 10;
+    size_t head = sizeof(int32_t) * ncop * j.nb * 10 + sizeof(float) * (size_t)ch; /* + zrow */
     head = (head + 63) / 64 * 64;
     int kept;
     uint8_t *mem = lt_scratch_get(0, head + j.scratch_bytes * (size_t)threads, &kept);
@@ -342,6 +380,9 @@ static int q8_conv(const float *x, int cin, int tin, const void *w, const float 
     j.wp = (int32_t *)mem;
     j.nc = j.wp + ncop * j.nb * 8;
     j.ds = (float *)(j.nc + ncop * j.nb);
+    float *zrow = j.ds + ncop * j.nb;
+    memset(zrow, 0, sizeof(float) * (size_t)ch);
+    j.zrow = zrow;
     j.scratch = mem + head;
     if (stats) { /* per chunk, then summed over the chunks in order: the same on any thread count */
         j.part = malloc(sizeof(lt_row_stats) * (size_t)j.plan.n_chunks * (size_t)cout);
@@ -377,10 +418,15 @@ static int q8_conv(const float *x, int cin, int tin, const void *w, const float 
 
 int lt_conv1d_q8_0(const float *x, int cin, int tin, const void *w, const float *b, int cout, int k, int pad,
                    int dil, float *y) {
-    return q8_conv(x, cin, tin, w, b, cout, k, pad, dil, y, 0, NULL, NULL);
+    return q8_conv(x, cin, tin, w, 0, b, cout, k, pad, dil, y, 0, NULL, NULL);
 }
 
 int lt_conv1d_q8_0_ex(const float *x, int cin, int tin, const void *w, const float *b, int cout, int k, int pad,
                       int dil, float *y, int add, lt_row_stats *stats, int *stats_done) {
-    return q8_conv(x, cin, tin, w, b, cout, k, pad, dil, y, add, stats, stats_done);
+    return q8_conv(x, cin, tin, w, 0, b, cout, k, pad, dil, y, add, stats, stats_done);
+}
+
+int lt_conv1d_f16_int8_ex(const float *x, int cin, int tin, const uint16_t *w, const float *b, int cout, int k,
+                          int pad, int dil, float *y, int add, lt_row_stats *stats, int *stats_done) {
+    return q8_conv(x, cin, tin, w, 1, b, cout, k, pad, dil, y, add, stats, stats_done);
 }

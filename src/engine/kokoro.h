@@ -24,7 +24,9 @@
 typedef struct lt_weight { const void *p; lt_dtype dtype; } lt_weight;
 
 typedef struct lt_linear { lt_weight w; const float *b; int out, in; } lt_linear;    /* w [out][in] */
-typedef struct lt_conv { lt_weight w; const float *b; int out, in, k; } lt_conv;     /* w [out][in][k] */
+/* w [out][in][k]; eight_bit: f16 weights that the 8-bit kernel computes (quantised per call, like Q8_0):
+ * the f16 convs of a q8_0 model with at least 32 input channels, whose rows are not whole Q8_0 blocks */
+typedef struct lt_conv { lt_weight w; const float *b; int out, in, k, eight_bit; } lt_conv;
 typedef struct lt_conv_t { lt_weight w; const float *b; int in, out, k; } lt_conv_t; /* w [in][out/groups][k] */
 typedef struct lt_lstm {
     lt_weight w_ih[2], w_hh[2];     /* [0] forward, [1] reverse */

@@ -18,6 +18,7 @@ typedef struct binder {
     const char *file;
     lt_err *err;
     int failed;
+    int q8_model; /* the file holds Q8_0 tensors: its f16 convs run on the 8-bit kernel too */
 } binder;
 
 /* A float32 copy of a reduced-precision tensor, owned by the model. */
@@ -138,6 +139,10 @@ static lt_conv conv(binder *b, int out, int in, int k, int has_bias, const char 
     c.out = (int)got[0];
     c.in = (int)got[1];
     c.k = (int)got[2];
+    /* f16 convs of a q8_0 model on the 8-bit kernel (the decoder's 514- and 1090-channel convs): SNR
+     * against f32 32.5 → 32.8 dB, ~3 % faster. Not the noise convs' 22 channels of harmonic magnitudes
+     * and phases (less than one block of channels, scales far apart): 8-bit there cost 1.5 dB. */
+    c.eight_bit = b->q8_model && c.w.dtype == LT_F16 && c.in >= LT_Q8_0_BLOCK;
     if (has_bias) c.b = tensor(b, 1, SHAPE(c.out), NULL, "%s.bias", prefix);
     return c;
 }
@@ -213,6 +218,7 @@ static lt_adain_resblock1 adain_resblock1(binder *b, int channels, int k, int n,
 
 static int bind_model(lt_kokoro *m, const char *file, lt_err *err) {
     binder bb = {.m = m, .file = file, .err = err}, *b = &bb;
+    for (size_t i = 0; i < m->weights.count; i++) bb.q8_model |= m->weights.items[i].dtype == LT_Q8_0;
     const lt_kokoro_config *c = &m->cfg;
     int D = c->hidden_dim, S = c->style_dim, H = c->bert_hidden;
     char p[LT_MAX_NAME];

@@ -69,7 +69,7 @@ static int conv_apply(const lt_conv *c, const float *x, int tin, int stride, int
     if (stats_done) *stats_done = 0;
     /* wide kernels, long inputs: through the FFT (kernels_conv_fft.c), unless the 8-bit integer
      * kernel runs (as fast on this CPU, and without the transform) */
-    int int8 = c->w.dtype == LT_Q8_0 && lt_conv1d_q8_0_int8();
+    int int8 = (c->w.dtype == LT_Q8_0 || c->eight_bit) && lt_conv1d_q8_0_int8();
     int n = stride == 1 && !int8 ? lt_conv_fft_size(c->in, c->out, c->k, lt_conv1d_out_len(tin, c->k, 1, pad, dil), dil) : 0;
     if (n) {
         lt_conv_fft *p = lt_conv_fft_prepare(c->w.p, c->w.dtype, c->out, c->in, c->k, n);
@@ -82,6 +82,9 @@ static int conv_apply(const lt_conv *c, const float *x, int tin, int stride, int
     /* Q8_0 weights, stride 1: the 8-bit kernel reads the blocks as stored (kernels_q8.c) */
     if (c->w.dtype == LT_Q8_0 && stride == 1 && ((int64_t)c->in * c->k) % LT_Q8_0_BLOCK == 0)
         return lt_conv1d_q8_0_ex(x, c->in, tin, c->w.p, c->b, c->out, c->k, pad, dil, y, add, stats, stats_done);
+    /* the f16 convs of a q8_0 model: quantised to 8-bit blocks while packing */
+    if (c->eight_bit && stride == 1)
+        return lt_conv1d_f16_int8_ex(x, c->in, tin, c->w.p, c->b, c->out, c->k, pad, dil, y, add, stats, stats_done);
     return (add ? lt_conv1d_typed_add : lt_conv1d_typed)(x, c->in, tin, c->w.p, c->w.dtype, c->b, c->out, c->k,
                                                          stride, pad, dil, y);
 }
