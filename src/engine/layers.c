@@ -2,7 +2,8 @@
  * weights (f16, bf16, q8_0) stay as the file stores them. Convolutions hand
  * them to the kernels as they are: lt_conv1d_typed widens them while packing
  * (stride 1), and stride-1 Q8_0 convolutions go to lt_conv1d_q8_0, which reads
- * the blocks directly (8-bit integer products on AVX-512 VNNI). The other
+ * the blocks directly (8-bit integer products on AVX-512 VNNI), as do the f16
+ * convolutions of a q8_0 model marked eight_bit (quantised while packing). The other
  * layers widen only the weights they are about to use and free them after, so
  * the model's resident size is the file's size, not float32's. */
 #include "engine/layers.h"
