@@ -41,8 +41,8 @@
 
 #include "core/cpu_features.h"
 #include "engine/kernels.h"
-#include "engine/scratch.h"
 #include "engine/quant.h"
+#include "engine/scratch.h"
 #include "engine/threadpool.h"
 
 #define LANES 16     /* blocks per FFT (one float per block in each SIMD vector) */

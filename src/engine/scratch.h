@@ -5,7 +5,8 @@
  * straight from mmap (glibc hands blocks over its mmap threshold back to the
  * system on free, and the server and bench fix that threshold at 1 MiB), so
  * every call faulted its pages in again: ~60 convolutions of ~2 MiB per q8_0
- * synthesis were half of its 67 000 page faults. Here each of LT_SCRATCH_SLOTS
+ * synthesis were 28 000 of its 126 000 page faults on one thread (two threads:
+ * 138 000 → 101 000 with the slots). Here each of LT_SCRATCH_SLOTS
  * slots keeps one block at the largest size asked of it; lt_scratch_trim frees
  * the idle ones, and lt_kokoro_synthesize calls it before returning, so that an
  * idle engine holds none of it.
